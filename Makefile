@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: ISC
+# teec: one plain Makefile. `make` builds bin/, `make check` runs every test.
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share/teec
+VERSION  := 0.1.0
+
+CC       ?= cc
+PKG      ?= pkg-config
+PKGS     := libssl libcrypto libcjson libarchive
+B        ?= build
+BIN      ?= bin
+
+WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wvla -Wno-unused-parameter
+HARDEN   := -fstack-protector-strong -fPIE
+OPT      ?= -O2 -g -D_FORTIFY_SOURCE=3
+CFLAGS   ?=
+CPPFLAGS += -I. -D_GNU_SOURCE -DTEEC_VERSION=\"$(VERSION)\" \
+            -DTEEC_DATADIR=\"$(DATADIR)\"
+ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(shell $(PKG) --cflags $(PKGS)) $(CFLAGS)
+LDFLAGS  += -pie -Wl,-z,relro,-z,now
+LDLIBS   += $(shell $(PKG) --libs $(PKGS))
+
+# Every .c under these folders except the mains (teec-*.c) goes into one
+# static library; each program links what it uses from it.
+LIBDIRS  := common verify report trust-store enclave host
+LIBSRC   := $(filter-out %/teec-%.c,$(foreach d,$(LIBDIRS),$(wildcard $(d)/*.c)))
+LIBOBJ   := $(LIBSRC:%.c=$(B)/%.o)
+MAINS    := $(foreach d,$(LIBDIRS),$(wildcard $(d)/teec-*.c))
+PROGS    := $(patsubst %.c,$(BIN)/%,$(notdir $(MAINS)))
+UNITSRC  := $(wildcard tests/unit/test_*.c)
+UNITS    := $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
+MANPAGES := $(wildcard man/*.[1-8])
+
+.PHONY: all deps check unit e2e asan asan-check fuzz fuzz-run lint install clean
+
+all: $(PROGS)
+
+deps:
+	sh scripts/deps.sh
+
+$(B)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libteec.a: $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/%: $(B)/libteec.a
+	@mkdir -p $(BIN)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %/$*.c,$(MAINS)) $(B)/libteec.a $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libteec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(shell $(PKG) --cflags cmocka) $(LDFLAGS) -o $@ $< \
+	    $(B)/libteec.a $(LDLIBS) $(shell $(PKG) --libs cmocka)
+
+# Programs are rebuilt when their main changes too.
+define prog_dep
+$(BIN)/$(basename $(notdir $(1))): $(1)
+endef
+$(foreach m,$(MAINS),$(eval $(call prog_dep,$(m))))
+
+check: all $(UNITS)
+	TEEC_BIN=$(abspath $(BIN)) TEEC_UNITS=$(abspath $(B)/tests) sh tests/run.sh
+
+# The whole suite again, built with AddressSanitizer and UBSan.
+asan-check:
+	$(MAKE) B=build-asan BIN=build-asan/bin OPT="-O1 -g" \
+	    HARDEN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" check
+
+FUZZERS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: $(FUZZERS)
+build-fuzz/%: tests/fuzz/%.c $(LIBSRC)
+	@mkdir -p build-fuzz
+	clang $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	    $(shell $(PKG) --cflags $(PKGS)) -o $@ $< $(LIBSRC) $(LDLIBS)
+
+# A short run of every fuzzer over its seeds (CI).
+fuzz-run: fuzz
+	sh tests/fuzz/run.sh 20
+
+lint:
+	mandoc -Tlint -Wwarning $(MANPAGES)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/trust-store/roots
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	for m in $(MANPAGES); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -m 644 trust-store/roots/*.pem $(DESTDIR)$(DATADIR)/trust-store/roots/
+	install -m 644 trust-store/images.json $(DESTDIR)$(DATADIR)/trust-store/
+
+clean:
+	rm -rf build build-asan build-fuzz bin

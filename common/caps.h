@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Every cap on input that teec parses, in one place. A value that crosses a
+ * trust boundary is checked against one of these before it is read or
+ * allocated. Changing one is a format decision: say it in the man pages.
+ */
+#ifndef TEEC_CAPS_H
+#define TEEC_CAPS_H
+
+/* Attestation documents (AWS Nitro, COSE_Sign1). */
+#define TEEC_MAX_DOC_BYTES        (64u * 1024u)  /* whole document, raw CBOR */
+#define TEEC_MAX_DOC_TEXT_BYTES   (96u * 1024u)  /* base64 text of a document */
+#define TEEC_MAX_PAYLOAD_BYTES    (48u * 1024u)  /* COSE payload byte string */
+#define TEEC_MAX_CBOR_DEPTH       8u             /* nesting of arrays and maps */
+#define TEEC_MAX_CBOR_ITEMS       64u            /* entries in one map or array */
+#define TEEC_MAX_MODULE_ID        256u           /* module_id text */
+#define TEEC_MAX_CERT_BYTES       4096u          /* one DER certificate */
+#define TEEC_MAX_CHAIN_CERTS      16u            /* cabundle entries */
+#define TEEC_MAX_OPT_FIELD        4096u          /* public_key, user_data, nonce */
+#define TEEC_MAX_PCRS             32u            /* PCR indexes 0..31 */
+#define TEEC_COSE_SIG_BYTES       96u            /* ES384 r || s */
+
+/* Trust store. */
+#define TEEC_MAX_ROOTS            16u            /* root certificates */
+#define TEEC_MAX_PEM_BYTES        (16u * 1024u)  /* one root PEM file */
+#define TEEC_MAX_MANIFEST_BYTES   (1024u * 1024u)/* images.json */
+#define TEEC_MAX_IMAGES           4096u          /* entries in images.json */
+
+/* JSON documents (report.json, build.json, images.json). */
+#define TEEC_MAX_JSON_DEPTH       32u
+#define TEEC_MAX_REPORT_BYTES     (4u * 1024u * 1024u)
+#define TEEC_MAX_BUILD_JSON_BYTES (256u * 1024u)
+#define TEEC_MAX_SUBJECTS         4096u
+#define TEEC_MAX_DEPENDENCIES     65536u
+
+/* Bundles (.teec tar files). */
+#define TEEC_MAX_BUNDLE_MEMBERS   4096u
+#define TEEC_MAX_MEMBER_NAME      255u
+#define TEEC_MAX_LOG_BYTES        (64ull * 1024u * 1024u)
+#define TEEC_MAX_ARTIFACT_BYTES   (64ull * 1024u * 1024u * 1024u)
+
+/* Source archives unpacked by the worker. */
+#define TEEC_MAX_SOURCE_ENTRIES   200000u
+#define TEEC_MAX_SOURCE_BYTES     (8ull * 1024u * 1024u * 1024u)
+#define TEEC_MAX_PATH_BYTES       4096u
+
+/* Streaming. */
+#define TEEC_IO_CHUNK             (256u * 1024u)
+
+#endif
