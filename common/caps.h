@@ -14,11 +14,19 @@
 #define TEEC_MAX_CBOR_DEPTH       8u             /* nesting of arrays and maps */
 #define TEEC_MAX_CBOR_ITEMS       64u            /* entries in one map or array */
 #define TEEC_MAX_MODULE_ID        256u           /* module_id text */
-#define TEEC_MAX_CERT_BYTES       4096u          /* one DER certificate */
+#define TEEC_MAX_CERT_BYTES       1024u          /* one DER certificate (AWS spec: 1..1024) */
 #define TEEC_MAX_CHAIN_CERTS      16u            /* cabundle entries */
-#define TEEC_MAX_OPT_FIELD        4096u          /* public_key, user_data, nonce */
+#define TEEC_MAX_OPT_FIELD        1024u          /* public_key, user_data, nonce (AWS CDDL: 0..1024) */
 #define TEEC_MAX_PCRS             32u            /* PCR indexes 0..31 */
 #define TEEC_COSE_SIG_BYTES       96u            /* ES384 r || s */
+
+/*
+ * NSM device messages (Linux include/uapi/linux/nsm.h: NSM_REQUEST_MAX_SIZE,
+ * NSM_RESPONSE_MAX_SIZE). A response is untrusted input to its decoder.
+ */
+#define TEEC_NSM_REQUEST_MAX      0x1000u        /* 4096: CBOR request */
+#define TEEC_NSM_RESPONSE_MAX     0x3000u        /* 12288: CBOR response */
+#define TEEC_MAX_NSM_NAME         32u            /* variant or error name */
 
 /* Trust store. */
 #define TEEC_MAX_ROOTS            16u            /* root certificates */
@@ -32,6 +40,19 @@
 #define TEEC_MAX_BUILD_JSON_BYTES (256u * 1024u)
 #define TEEC_MAX_SUBJECTS         4096u
 #define TEEC_MAX_DEPENDENCIES     65536u
+#define TEEC_MAX_JSON_NUMBER      64u            /* characters of one JSON number */
+
+/* Build recipe (build.json, see build.json(5)). */
+#define TEEC_MAX_LANGUAGE         64u            /* language */
+#define TEEC_MAX_CMD_BYTES        (16u * 1024u)  /* input.cmd */
+#define TEEC_MAX_ENV_VARS         256u           /* input.env members */
+#define TEEC_MAX_ENV_NAME         128u           /* one variable name */
+#define TEEC_MAX_ENV_VALUE        (16u * 1024u)  /* one variable value */
+#define TEEC_MAX_OUTPUT_PATTERNS  256u           /* output.files entries */
+#define TEEC_MAX_OUTPUT_PATTERN   1024u          /* one output path or pattern */
+#define TEEC_TIMEOUT_MIN          1u             /* timeout, seconds */
+#define TEEC_TIMEOUT_MAX          86400u
+#define TEEC_TIMEOUT_DEFAULT      3600u
 
 /* Bundles (.teec tar files). */
 #define TEEC_MAX_BUNDLE_MEMBERS   4096u
@@ -43,6 +64,12 @@
 #define TEEC_MAX_SOURCE_ENTRIES   200000u
 #define TEEC_MAX_SOURCE_BYTES     (8ull * 1024u * 1024u * 1024u)
 #define TEEC_MAX_PATH_BYTES       4096u
+#define TEEC_MAX_SOURCE_DEPTH     256u           /* path components of one entry */
+#define TEEC_MAX_GIT_FILE_BYTES   (8u * 1024u * 1024u) /* .git/HEAD, a ref, packed-refs */
+
+/* Host-worker protocol frames (common/frame.h). */
+#define TEEC_MAX_FRAME_PAYLOAD    (1024u * 1024u)/* one frame's payload */
+#define TEEC_MAX_FRAME_ERROR_MSG  1024u          /* ERROR frame message bytes */
 
 /* Streaming. */
 #define TEEC_IO_CHUNK             (256u * 1024u)

@@ -18,6 +18,22 @@ int
 read_file_capped(const char *path, size_t cap, struct buf *b,
     struct teec_err *err)
 {
+	int over = 0;
+
+	if (read_file_upto(path, cap, b, &over, err) != TEEC_OK)
+		return TEEC_ERROR;
+	if (over) {
+		buf_free(b);
+		return teec_errf(err, TEEC_ERROR, "%s: larger than %zu bytes",
+		    strcmp(path, "-") == 0 ? "standard input" : path, cap);
+	}
+	return TEEC_OK;
+}
+
+int
+read_file_upto(const char *path, size_t cap, struct buf *b, int *over,
+    struct teec_err *err)
+{
 	struct stat st;
 	uint8_t chunk[16384];
 	ssize_t n;
@@ -39,8 +55,10 @@ read_file_capped(const char *path, size_t cap, struct buf *b,
 		teec_errf(err, TEEC_ERROR, "%s: is a directory", path);
 		goto out;
 	}
+	*over = 0;
 	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > cap) {
-		teec_errf(err, TEEC_ERROR, "%s: larger than %zu bytes", path, cap);
+		*over = 1;
+		rc = TEEC_OK;
 		goto out;
 	}
 	for (;;) {
@@ -53,9 +71,12 @@ read_file_capped(const char *path, size_t cap, struct buf *b,
 		}
 		if (n == 0)
 			break;
+		if (b->len + (size_t)n > cap) {
+			*over = 1;
+			break;
+		}
 		if (buf_append(b, chunk, (size_t)n) == -1) {
-			teec_errf(err, TEEC_ERROR, "%s: larger than %zu bytes",
-			    is_stdin ? "standard input" : path, cap);
+			teec_errf(err, TEEC_ERROR, "out of memory");
 			goto out;
 		}
 	}

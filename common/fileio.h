@@ -16,6 +16,13 @@
 int read_file_capped(const char *path, size_t cap, struct buf *b,
     struct teec_err *err);
 
+/*
+ * The same, but input beyond cap is not an error: *over is set to 1 and
+ * b holds what was read so far (callers decide what an oversized input means).
+ */
+int read_file_upto(const char *path, size_t cap, struct buf *b, int *over,
+    struct teec_err *err);
+
 /* write(2) all of it, retrying on EINTR and short writes. 0 or -1. */
 int write_all(int fd, const void *p, size_t n);
 /* read(2) exactly n bytes. Returns n, 0 at a clean EOF before any byte, -1. */
