@@ -19,7 +19,7 @@ static inline const char *
 fixtures_dir(void)
 {
 	const char *d = getenv("TEEC_FIXTURES");
-	static char path[4096];
+	static char path[4000];
 
 	if (d == NULL)
 		d = "../shared/fixtures";
@@ -30,7 +30,7 @@ fixtures_dir(void)
 /* Skip the current test with a clear reason when the fixtures are absent. */
 #define REQUIRE_FIXTURES() do { \
 	if (fixtures_dir() == NULL) { \
-		print_message("SKIP: ../shared/fixtures not found\n"); \
+		print_message("# skipped: ../shared/fixtures not found\n"); \
 		skip(); \
 	} \
 } while (0)
