@@ -27,7 +27,7 @@ LDLIBS   += $(shell $(PKG) --libs $(PKGS))
 # Every .c under these folders except the mains (teec-*.c) goes into one
 # static library; each program links what it uses from it.
 LIBDIRS  := common verify report trust-store enclave host
-LIBSRC   := $(filter-out %/teec-%.c,$(foreach d,$(LIBDIRS),$(wildcard $(d)/*.c)))
+LIBSRC   := $(foreach d,$(LIBDIRS),$(filter-out $(d)/teec-%.c,$(wildcard $(d)/*.c)))
 LIBOBJ   := $(LIBSRC:%.c=$(B)/%.o)
 MAINS    := $(foreach d,$(LIBDIRS),$(wildcard $(d)/teec-*.c))
 PROGS    := $(patsubst %.c,$(BIN)/%,$(notdir $(MAINS)))
@@ -35,7 +35,10 @@ UNITSRC  := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all deps check unit e2e asan asan-check fuzz fuzz-run lint install clean
+demo: all
+	sh scripts/demo.sh
+
+.PHONY: all deps demo check unit e2e asan asan-check fuzz fuzz-run lint install clean
 
 all: $(PROGS)
 

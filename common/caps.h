@@ -41,6 +41,12 @@
 #define TEEC_MAX_SUBJECTS         4096u
 #define TEEC_MAX_DEPENDENCIES     65536u
 #define TEEC_MAX_JSON_NUMBER      64u            /* characters of one JSON number */
+#define TEEC_MAX_URI              2048u          /* one URI in report.json */
+#define TEEC_MAX_REPORT_ENV       (TEEC_MAX_ENV_VARS + 64u) /* internalParameters.environment */
+#define TEEC_MAX_REPORT_TEXT      1024u          /* a dependency's name or refusal reason */
+#define TEEC_MAX_VERSION          64u            /* teec-enclave version text */
+#define TEEC_MAX_HTTP_METHOD      16u            /* annotations.method */
+#define TEEC_MAX_BYPRODUCTS       8u             /* runDetails.byproducts entries */
 
 /* Build recipe (build.json, see build.json(5)). */
 #define TEEC_MAX_LANGUAGE         64u            /* language */

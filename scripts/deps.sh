@@ -3,7 +3,8 @@
 # Install the Debian 12 packages teec needs to build and test, if missing.
 set -eu
 PKGS="build-essential pkg-config libssl-dev libcjson-dev libarchive-dev
-libcmocka-dev openssl mandoc clang curl bubblewrap ca-certificates"
+libcmocka-dev openssl mandoc clang libclang-rt-14-dev curl bubblewrap
+ca-certificates git"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

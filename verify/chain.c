@@ -149,7 +149,9 @@ read_pin(const char *pempath, char pin[65], int *have, struct teec_err *err)
 	uint8_t tmp[32];
 
 	*have = 0;
-	snprintf(path, sizeof(path), "%s.sha256", pempath);
+	if ((size_t)snprintf(path, sizeof(path), "%s.sha256", pempath) >=
+	    sizeof(path))
+		return teec_errf(err, TEEC_ERROR, "%s: path too long", pempath);
 	if (access(path, F_OK) != 0)
 		return TEEC_OK;
 	if (read_file_capped(path, 256, &b, err) != TEEC_OK)
@@ -202,7 +204,11 @@ roots_load_store(struct trust_roots *r, const char *dir, struct teec_err *err)
 	}
 	qsort(names, nnames, sizeof(names[0]), cmpstr);
 	for (i = 0; i < nnames; i++) {
-		snprintf(path, sizeof(path), "%s/%s", rdir, names[i]);
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", rdir,
+		    names[i]) >= sizeof(path)) {
+			teec_errf(err, TEEC_ERROR, "%s: path too long", rdir);
+			goto out;
+		}
 		if (read_pin(path, pin, &have, err) != TEEC_OK ||
 		    roots_add_pem(r, path, have ? pin : NULL, err) != TEEC_OK)
 			goto out;

@@ -526,7 +526,7 @@ nitro_doc_free(struct nitro_doc *d)
 	nitro_cose_free(&d->cose);
 	free(d->module_id);
 	free(d->cert);
-	for (i = 0; i < d->ncabundle && i < TEEC_MAX_CHAIN_CERTS; i++)
+	for (i = 0; i < TEEC_MAX_CHAIN_CERTS; i++)
 		free(d->cabundle[i]);
 	free(d->public_key.p);
 	free(d->user_data.p);

@@ -35,7 +35,7 @@ int
 store_resolve(const char *explicit_dir, char *out, size_t outlen,
     struct teec_err *err)
 {
-	char p[PATH_MAX], exe[PATH_MAX];
+	char p[PATH_MAX + 32], exe[PATH_MAX];
 	const char *e;
 	ssize_t n;
 	char *slash;

@@ -5,6 +5,7 @@
  * verified, 2 could not run.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,11 +49,15 @@ usage(FILE *f)
 	    "       teec-verify --help | --version\n");
 }
 
-static int
-die_usage(const char *fmt, const char *arg)
+static int __attribute__((format(printf, 1, 2)))
+die_usage(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "%s: ", progname);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\n");
 	usage(stderr);
 	return TEEC_ERROR;
@@ -199,29 +204,29 @@ cmd_attestation(int argc, char **argv)
 		switch (ch) {
 		case 'r':
 			if (o.nroots == MAX_ROOT_ARGS)
-				return die_usage("too many --root options", "");
+				return die_usage("too many --root options");
 			o.roots[o.nroots++] = optarg;
 			break;
 		case 's':
 			if (o.store != NULL)
-				return die_usage("--trust-store given twice%s", "");
+				return die_usage("--trust-store given twice");
 			o.store = optarg;
 			break;
 		case 'a':
 			if (o.at_arg != NULL)
-				return die_usage("--at given twice%s", "");
+				return die_usage("--at given twice");
 			o.at_arg = optarg;
 			if (time_parse_arg(optarg, &o.at, &o.at_now) == -1)
 				return die_usage("--at %s: not now, RFC 3339 or @SECONDS", optarg);
 			break;
 		case 'd':
 			if (o.allow_debug)
-				return die_usage("--allow-debug given twice%s", "");
+				return die_usage("--allow-debug given twice");
 			o.allow_debug = 1;
 			break;
 		case 'f':
 			if (o.seen_format++)
-				return die_usage("--format given twice%s", "");
+				return die_usage("--format given twice");
 			if (strcmp(optarg, "text") == 0)
 				o.fmt = FMT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
@@ -238,9 +243,9 @@ cmd_attestation(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return die_usage("attestation: no FILE given%s", "");
+		return die_usage("attestation: no FILE given");
 	if (o.nroots > 0 && o.store != NULL)
-		return die_usage("--root and --trust-store cannot be combined%s", "");
+		return die_usage("--root and --trust-store cannot be combined");
 	if (load_roots(&o, &roots, storedir, sizeof(storedir)) != TEEC_OK)
 		return TEEC_ERROR;
 	for (i = optind; i < argc; i++) {

@@ -312,6 +312,27 @@ test_parse_duplicate_key_shown_safely(void **state)
 }
 
 static void
+test_parse_long_path_cut_short(void **state)
+{
+	struct buf b;
+	struct teec_err err;
+	cJSON *j = NULL;
+	int i;
+
+	buf_init(&b, 4096);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(buf_printf(&b, "{\"%0100d\": ", i), 0);
+	assert_int_equal(buf_printf(&b, "{\"d\": 1, \"d\": 2}"), 0);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(buf_putc(&b, '}'), 0);
+	assert_int_equal(parse((char *)b.data, &j, &err), TEEC_FAIL);
+	assert_null(j);
+	assert_non_null(strstr(err.msg, "...: duplicate key \"d\""));
+	assert_true(strlen(err.msg) < 400);
+	buf_free(&b);
+}
+
+static void
 test_parse_depth_limit(void **state)
 {
 	struct teec_err err;
@@ -663,7 +684,7 @@ test_safe_text(void **state)
 	char longs[100];
 
 	json_safe_text(out, sizeof(out), "ok \x1b\\\xc3\xa9");
-	assert_string_equal(out, "ok \\x1b\\x5c\\xc3\\xa9");
+	assert_string_equal(out, "ok \\x1b\\\\\\xc3\\xa9");
 	memset(longs, 'a', 99);
 	longs[99] = '\0';
 	json_safe_text(out, sizeof(out), longs);
@@ -788,6 +809,7 @@ main(void)
 		cmocka_unit_test(test_parse_duplicate_key_by_escape),
 		cmocka_unit_test(test_parse_duplicate_key_large_object),
 		cmocka_unit_test(test_parse_duplicate_key_shown_safely),
+		cmocka_unit_test(test_parse_long_path_cut_short),
 		cmocka_unit_test(test_parse_depth_limit),
 		cmocka_unit_test(test_parse_deep_nesting_no_recursion),
 		cmocka_unit_test(test_parse_depth_limit_too_large),

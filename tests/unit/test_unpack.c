@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <locale.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -271,6 +272,39 @@ test_good_archive(void **state)
 	read_text(path, text, sizeof(text));
 	assert_string_equal(text, "utf-8 name");
 	assert_int_equal(count_entries(e->parent), 1);
+}
+
+static void
+test_utf8_pax_name(void **state)
+{
+	struct env *e = *state;
+	struct archive_entry *ae;
+	struct teec_err err;
+	struct tarw t;
+	char path[160];
+
+	/* A pax "path" in UTF-8 without hdrcharset, as GNU tar writes it;
+	 * extracted under the "C" locale all the same. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		skip();
+	t.size = 64 * 1024;
+	assert_non_null(t.buf = malloc(t.size));
+	assert_non_null(t.a = archive_write_new());
+	assert_int_equal(archive_write_set_format_pax(t.a), ARCHIVE_OK);
+	assert_int_equal(archive_write_open_memory(t.a, t.buf, t.size,
+	    &t.used), ARCHIVE_OK);
+	assert_non_null(ae = archive_entry_new());
+	archive_entry_set_pathname(ae, "\xe2\x82\xac");
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_perm(ae, 0644);
+	assert_int_equal(archive_write_header(t.a, ae), ARCHIVE_OK);
+	archive_entry_free(ae);
+	tw_close(&t);
+	setlocale(LC_CTYPE, "C");
+	assert_non_null(memmem(t.buf, t.used, "path=\xe2\x82\xac\n", 9));
+	assert_int_equal(run(e, &t, 0, 0, &err), TEEC_OK);
+	snprintf(path, sizeof(path), "%s/\xe2\x82\xac", e->root);
+	assert_int_equal(access(path, F_OK), 0);
 }
 
 static void
@@ -785,6 +819,7 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_good_archive),
+		T(test_utf8_pax_name),
 		T(test_from_fd),
 		T(test_empty_archive),
 		T(test_traversal_dotdot),

@@ -13,6 +13,8 @@
 #define TEEC_TESTPKI_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 

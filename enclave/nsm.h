@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef TEEC_NSM_H
+#define TEEC_NSM_H
+
+/*
+ * Access to the Nitro Secure Module (NSM): the real device /dev/nsm inside
+ * an enclave, or an emulator for local mode that produces documents of the
+ * exact AWS Nitro format (COSE_Sign1 over the AttestationDocument map, see
+ * the AWS nsm-api docs/attestation_process.md and RFC 9052), signed by a
+ * leaf issued for each document by the development CA (enclave/devca.h).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "common/buf.h"
+#include "common/status.h"
+
+#define NITRO_PCR_BYTES       48u   /* SHA-384 PCR bank */
+#define NSM_EMU_PCRS          16u   /* PCR0..PCR15, as a real enclave shows */
+#define NSM_DEV_PATH          "/dev/nsm"
+
+/*
+ * The COSE protected header of every Nitro document: the serialized map
+ * {1: -35} (alg: ES384), RFC 9052 section 3.1.
+ */
+extern const uint8_t cose_es384_protected[4];
+
+/*
+ * The fields of one AttestationDocument. Optional byte strings: a NULL
+ * pointer is encoded as CBOR null (what the NSM emits when a field was not
+ * requested), a non-NULL pointer with length 0 as an empty byte string.
+ */
+struct nitro_fields {
+	const char *module_id;
+	const char *digest;                 /* NULL: "SHA384" */
+	uint64_t timestamp_ms;
+	unsigned npcrs;
+	const uint8_t (*pcrs)[NITRO_PCR_BYTES];
+	const unsigned *pcr_index;          /* NULL: pcrs[i] has index i */
+	const uint8_t *cert;
+	size_t cert_len;
+	const uint8_t *const *cabundle;     /* [root, intermediates...] */
+	const size_t *cabundle_len;
+	size_t ncabundle;
+	const uint8_t *public_key;
+	size_t public_key_len;
+	const uint8_t *user_data;
+	size_t user_data_len;
+	const uint8_t *nonce;
+	size_t nonce_len;
+	int indefinite_map;                 /* top-level map as bf ... ff */
+};
+
+/*
+ * Append the payload map to out, keys in the order the NSM emits them:
+ * module_id, digest, timestamp, pcrs, certificate, cabundle, public_key,
+ * user_data, nonce. Pure; no checks beyond what the encoding needs, so
+ * tests can build documents a verifier must refuse. 0, or -1 when out's
+ * cap is reached or a pointer that a count needs is NULL.
+ */
+int nitro_encode_payload(const struct nitro_fields *f, struct buf *out);
+
+/*
+ * Append the COSE Sig_structure (RFC 9052 section 4.4)
+ * ["Signature1", protected, h'', payload] to out, lengths re-encoded
+ * minimally, the two byte strings used exactly as given. 0 or -1.
+ */
+int cose_sig_structure(const uint8_t *prot, size_t protlen,
+    const uint8_t *payload, size_t n, struct buf *out);
+
+/*
+ * Sign payload with an EC P-384 key and append the COSE_Sign1
+ * [h'a1013822', {}, payload, r || s] to out: untagged like the NSM, or
+ * with tag 18 (0xd2) when tagged is set. The signature is ES384 over the
+ * Sig_structure, as 96 raw bytes (r and s big-endian, 48 bytes each).
+ * TEEC_OK, or TEEC_ERROR with err set.
+ */
+int cose_sign1_es384(EVP_PKEY *key, const uint8_t *payload, size_t n,
+    int tagged, struct buf *out, struct teec_err *err);
+
+enum nsm_kind {
+	NSM_AUTO,       /* the device if /dev/nsm exists, else the emulator */
+	NSM_DEVICE,
+	NSM_EMULATED,
+};
+
+struct nsm;
+
+/*
+ * Open the NSM. devca_dir is the emulator's development CA directory
+ * (NULL: the default, see devca_open()); the device ignores it. AUTO never
+ * falls back to the emulator when /dev/nsm exists but cannot be used.
+ */
+int nsm_open(enum nsm_kind kind, const char *devca_dir, struct nsm **out,
+    struct teec_err *err);
+
+/* The backend in use: NSM_DEVICE or NSM_EMULATED. */
+enum nsm_kind nsm_get_kind(const struct nsm *n);
+
+/* The emulator's module_id; NULL for the device (it is in the document). */
+const char *nsm_module_id(const struct nsm *n);
+
+/*
+ * Request an attestation document binding user_data, nonce and public_key
+ * (each: NULL = absent, encoded as null; length 0 with a pointer = empty
+ * byte string). The request must fit the NSM request size, as the device
+ * requires. doc is initialised here and holds the COSE_Sign1 bytes on
+ * TEEC_OK; it is empty on error.
+ */
+int nsm_attest(struct nsm *n, const uint8_t *user_data, size_t ud_len,
+    const uint8_t *nonce, size_t nonce_len, const uint8_t *public_key,
+    size_t pk_len, struct buf *doc, struct teec_err *err);
+
+void nsm_close(struct nsm *n);
+
+/*
+ * The device backend (enclave/nsm_dev.c). The message encoding and the
+ * response decoding are pure functions over bytes.
+ */
+
+/*
+ * Append the request {"Attestation": {"user_data": bstr|null,
+ * "nonce": bstr|null, "public_key": bstr|null}} (nsm-api src/api/mod.rs,
+ * serde externally tagged enum) to req. TEEC_ERROR if it would exceed
+ * TEEC_NSM_REQUEST_MAX bytes (the device answers InputTooLarge).
+ */
+int nsm_dev_encode_attest(const uint8_t *user_data, size_t ud_len,
+    const uint8_t *nonce, size_t nonce_len, const uint8_t *public_key,
+    size_t pk_len, struct buf *req, struct teec_err *err);
+
+/*
+ * Decode a response to an Attestation request: {"Attestation":
+ * {"document": bstr}} appends the document to doc (which the caller
+ * initialised); {"Error": "<code>"} and anything else is TEEC_ERROR with a
+ * message naming the NSM error code when it is a known one.
+ */
+int nsm_dev_decode_attest(const uint8_t *resp, size_t n, struct buf *doc,
+    struct teec_err *err);
+
+/* open(2) /dev/nsm (or path) read-write. TEEC_OK and *fd, or TEEC_ERROR. */
+int nsm_dev_open(const char *path, int *fd, struct teec_err *err);
+
+/*
+ * One NSM_IOCTL_RAW round trip: send req, receive at most respcap bytes
+ * into resp (respcap should be TEEC_NSM_RESPONSE_MAX). TEEC_OK and
+ * *resplen, or TEEC_ERROR.
+ */
+int nsm_dev_raw(int fd, const uint8_t *req, size_t reqlen, uint8_t *resp,
+    size_t respcap, size_t *resplen, struct teec_err *err);
+
+#endif

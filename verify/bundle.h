@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef TEEC_BUNDLE_H
+#define TEEC_BUNDLE_H
+
+/*
+ * Reading and verifying a .teec bundle (teec-bundle(5)): an uncompressed
+ * POSIX tar whose first member is report.json, second attestation.cbor,
+ * then optionally build.log and artifacts/NAME members. Read in one
+ * streaming pass; artifacts are hashed as they go by, never held whole.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "report/report.h"
+#include "verify/attest.h"
+#include "verify/images.h"
+
+#define BUNDLE_REPORT      "report.json"
+#define BUNDLE_ATTESTATION "attestation.cbor"
+#define BUNDLE_LOG         "build.log"
+#define BUNDLE_ARTIFACTS   "artifacts/"
+
+struct bundle_opts {
+	const struct trust_roots *roots;
+	const struct images *images;
+	enum at_mode at_mode;
+	int64_t at;
+	int allow_debug;
+	int dev;                    /* local-mode bundles: zero PCRs accepted */
+	const char *const *files;   /* detached artifacts to check */
+	size_t nfiles;
+};
+
+/* One subject of the report and what was checked of it. */
+struct bundle_subject {
+	int in_bundle;              /* an artifacts/ member was hashed */
+	int file_checked;           /* a FILE given matched it */
+	int ok;                     /* every digest compared equal */
+};
+
+struct bundle_out {
+	struct attest_out att;
+	struct report report;
+	int report_ok;
+	struct buf report_bytes;
+	const struct image *image;  /* matched manifest entry, or NULL */
+	int dev_image;              /* accepted as a local development build */
+	struct bundle_subject *subj;  /* report.nsubjects entries */
+	size_t nartifacts;
+	int has_log;
+	uint8_t log_sha256[32];
+};
+
+/*
+ * Verify the bundle at path ("-": standard input). Checks recorded in r,
+ * in order: bundle, cose, payload, root, chain, signature, debug, image,
+ * binding, report, artifacts, files. Returns TEEC_OK, TEEC_FAIL, or
+ * TEEC_ERROR (with err) when the bundle could not be read at all.
+ */
+int bundle_verify(const char *path, const struct bundle_opts *o,
+    struct bundle_out *out, struct vresult *r, struct teec_err *err);
+void bundle_out_free(struct bundle_out *out);
+
+/*
+ * Write a bundle: report.json, attestation.cbor, build.log (if log_fd >= 0)
+ * and each artifact (read from files under dir) as artifacts/NAME, as a
+ * deterministic ustar/pax stream to fd (mtime 0, uid/gid 0, mode 0644 or
+ * 0755). Used by the worker and by tests.
+ */
+struct bundle_artifact {
+	const char *name;           /* member name below artifacts/ */
+	const char *path;           /* file to read */
+};
+int bundle_write(int fd, const uint8_t *report, size_t report_len,
+    const uint8_t *att, size_t att_len, const char *log_path,
+    const struct bundle_artifact *arts, size_t narts, struct teec_err *err);
+
+#endif
