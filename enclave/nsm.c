@@ -18,6 +18,7 @@
 
 #include "common/caps.h"
 #include "common/cbor.h"
+#include "common/cose.h"
 #include "common/encode.h"
 #include "enclave/devca.h"
 #include "enclave/nsm.h"
@@ -26,7 +27,6 @@
 #define COSE_TAG_SIGN1 18u   /* RFC 9052 section 2 */
 
 /* {1: -35}: alg (label 1) = ES384 (-35), RFC 9053 section 2.1. */
-const uint8_t cose_es384_protected[4] = { 0xa1, 0x01, 0x38, 0x22 };
 
 struct nsm {
 	enum nsm_kind kind;
@@ -94,20 +94,6 @@ nitro_encode_payload(const struct nitro_fields *f, struct buf *out)
 	    put_opt_bytes(out, f->nonce, f->nonce_len) == -1)
 		return -1;
 	if (f->indefinite_map && buf_putc(out, 0xff) == -1)
-		return -1;
-	return 0;
-}
-
-/* RFC 9052 section 4.4: Sig_structure for COSE_Sign1, external_aad h''. */
-int
-cose_sig_structure(const uint8_t *prot, size_t protlen,
-    const uint8_t *payload, size_t n, struct buf *out)
-{
-	if (cbor_put_head(out, CBOR_ARRAY, 4) == -1 ||
-	    cbor_put_text(out, "Signature1") == -1 ||
-	    cbor_put_bytes(out, prot, protlen) == -1 ||
-	    cbor_put_bytes(out, NULL, 0) == -1 ||
-	    cbor_put_bytes(out, payload, n) == -1)
 		return -1;
 	return 0;
 }

@@ -16,17 +16,13 @@
 #include <openssl/evp.h>
 
 #include "common/buf.h"
+#include "common/cose.h"
 #include "common/status.h"
 
 #define NITRO_PCR_BYTES       48u   /* SHA-384 PCR bank */
 #define NSM_EMU_PCRS          16u   /* PCR0..PCR15, as a real enclave shows */
 #define NSM_DEV_PATH          "/dev/nsm"
 
-/*
- * The COSE protected header of every Nitro document: the serialized map
- * {1: -35} (alg: ES384), RFC 9052 section 3.1.
- */
-extern const uint8_t cose_es384_protected[4];
 
 /*
  * The fields of one AttestationDocument. Optional byte strings: a NULL
@@ -63,13 +59,6 @@ struct nitro_fields {
  */
 int nitro_encode_payload(const struct nitro_fields *f, struct buf *out);
 
-/*
- * Append the COSE Sig_structure (RFC 9052 section 4.4)
- * ["Signature1", protected, h'', payload] to out, lengths re-encoded
- * minimally, the two byte strings used exactly as given. 0 or -1.
- */
-int cose_sig_structure(const uint8_t *prot, size_t protlen,
-    const uint8_t *payload, size_t n, struct buf *out);
 
 /*
  * Sign payload with an EC P-384 key and append the COSE_Sign1

@@ -3,6 +3,7 @@
 
 #include "common/buf.h"
 #include "common/caps.h"
+#include "common/cose.h"
 #include "common/status.h"
 #include "verify/attest.h"
 #include "verify/es384.h"
@@ -77,7 +78,7 @@ attest_verify(const uint8_t *p, size_t n, const struct attest_opts *o,
 	}
 
 	/* Section 3.2.3: the COSE signature with the leaf key. */
-	if (cose_sign1_tbs(d->cose.prot, d->cose.prot_len, d->cose.payload,
+	if (cose_sig_structure(d->cose.prot, d->cose.prot_len, d->cose.payload,
 	    d->cose.payload_len, &tbs) == -1) {
 		vresult_fail(r, "signature", R_MALFORMED, "document too large");
 		skip_from(r, "debug");

@@ -526,3 +526,123 @@ out:
 	free(rd.order);
 	return rc;
 }
+
+/* One regular-file member, deterministic metadata (teec-bundle(5)). */
+static int
+put_member(struct archive *a, const char *name, int64_t size, int mode,
+    const uint8_t *data, int fd, struct teec_err *err)
+{
+	struct archive_entry *e;
+	uint8_t *b = NULL;
+	int64_t left = size;
+	ssize_t n;
+	int rc = TEEC_ERROR;
+
+	if ((e = archive_entry_new()) == NULL)
+		return teec_errf(err, TEEC_ERROR, "out of memory");
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, (mode_t)mode);
+	archive_entry_set_size(e, size);
+	archive_entry_set_mtime(e, 0, 0);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	if (archive_write_header(a, e) != ARCHIVE_OK) {
+		teec_errf(err, TEEC_ERROR, "%s: %s", name, archive_error_string(a));
+		goto out;
+	}
+	if (data != NULL) {
+		if (archive_write_data(a, data, (size_t)size) != (la_ssize_t)size) {
+			teec_errf(err, TEEC_ERROR, "%s: %s", name, archive_error_string(a));
+			goto out;
+		}
+	} else {
+		if ((b = malloc(TEEC_IO_CHUNK)) == NULL) {
+			teec_errf(err, TEEC_ERROR, "out of memory");
+			goto out;
+		}
+		while (left > 0) {
+			n = read(fd, b, left < TEEC_IO_CHUNK ? (size_t)left : TEEC_IO_CHUNK);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				teec_errf(err, TEEC_ERROR, "%s: changed while being read", name);
+				goto out;
+			}
+			if (archive_write_data(a, b, (size_t)n) != n) {
+				teec_errf(err, TEEC_ERROR, "%s: %s", name, archive_error_string(a));
+				goto out;
+			}
+			left -= n;
+		}
+	}
+	rc = TEEC_OK;
+out:
+	free(b);
+	archive_entry_free(e);
+	return rc;
+}
+
+static int
+put_file(struct archive *a, const char *name, const char *path,
+    struct teec_err *err)
+{
+	struct stat st;
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return teec_errf(err, TEEC_ERROR, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return teec_errf(err, TEEC_ERROR, "%s: not a regular file", path);
+	}
+	rc = put_member(a, name, (int64_t)st.st_size,
+	    (st.st_mode & 0111) ? 0755 : 0644, NULL, fd, err);
+	close(fd);
+	return rc;
+}
+
+int
+bundle_write(int fd, const uint8_t *report, size_t report_len,
+    const uint8_t *att, size_t att_len, const char *log_path,
+    const struct bundle_artifact *arts, size_t narts, struct teec_err *err)
+{
+	struct archive *a;
+	char name[TEEC_MAX_MEMBER_NAME + 1];
+	size_t i;
+	int rc = TEEC_ERROR;
+
+	if ((a = archive_write_new()) == NULL)
+		return teec_errf(err, TEEC_ERROR, "out of memory");
+	/* pax only where ustar cannot say it (long names); no times beyond mtime */
+	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+		teec_errf(err, TEEC_ERROR, "bundle: %s", archive_error_string(a));
+		goto out;
+	}
+	if (put_member(a, BUNDLE_REPORT, (int64_t)report_len, 0644, report, -1,
+	    err) != TEEC_OK ||
+	    put_member(a, BUNDLE_ATTESTATION, (int64_t)att_len, 0644, att, -1,
+	    err) != TEEC_OK)
+		goto out;
+	if (log_path != NULL && put_file(a, BUNDLE_LOG, log_path, err) != TEEC_OK)
+		goto out;
+	for (i = 0; i < narts; i++) {
+		if ((size_t)snprintf(name, sizeof(name), "%s%s", BUNDLE_ARTIFACTS,
+		    arts[i].name) >= sizeof(name) || !name_ok(name)) {
+			teec_errf(err, TEEC_ERROR, "artifact name not allowed in a bundle");
+			goto out;
+		}
+		if (put_file(a, name, arts[i].path, err) != TEEC_OK)
+			goto out;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK) {
+		teec_errf(err, TEEC_ERROR, "bundle: %s", archive_error_string(a));
+		goto out;
+	}
+	rc = TEEC_OK;
+out:
+	archive_write_free(a);
+	return rc;
+}

@@ -15,6 +15,7 @@
 #include "common/caps.h"
 #include "common/cbor.h"
 #include "common/encode.h"
+#include "common/utf8.h"
 #include "verify/nitro.h"
 
 #define COSE_TAG_SIGN1  18      /* RFC 9052 section 2 */
@@ -51,40 +52,6 @@ take_bytes(struct cbor_cur *c, const struct cbor_head *h, size_t max,
 	*out = b.data;
 	*outlen = b.len;
 	return 0;
-}
-
-/* RFC 3629 well-formed UTF-8 (text strings must be, RFC 8949 section 3.1). */
-static int
-utf8_ok(const uint8_t *s, size_t n)
-{
-	size_t i = 0, k, len;
-	uint32_t cp, min;
-
-	while (i < n) {
-		uint8_t c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else
-			return 0;
-		if (n - i < len)
-			return 0;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
 }
 
 /* The protected header must be exactly the map {1: -35}. */
@@ -237,7 +204,7 @@ read_key(struct cbor_cur *c, struct buf *key)
 	if (cbor_read_string(c, &h, 64, key) == -1 ||
 	    (key->data == NULL && buf_append(key, "", 0) == -1))
 		return -1;
-	return utf8_ok(key->data, key->len) ? 0 : -1;
+	return utf8_valid(key->data, key->len) ? 0 : -1;
 }
 
 /* An optional field: null, or a byte string of 0..TEEC_MAX_OPT_FIELD bytes. */
@@ -358,7 +325,7 @@ read_field(struct cbor_cur *c, int k, struct nitro_doc *d, struct teec_err *err)
 		buf_init(&t, TEEC_MAX_MODULE_ID);
 		if (cbor_read_head(c, &h) == -1 || h.major != CBOR_TEXT ||
 		    cbor_read_string(c, &h, TEEC_MAX_MODULE_ID, &t) == -1 ||
-		    t.len == 0 || !utf8_ok(t.data, t.len) ||
+		    t.len == 0 || !utf8_valid(t.data, t.len) ||
 		    memchr(t.data, '\0', t.len) != NULL) {
 			teec_errf(err, TEEC_FAIL,
 			    "module_id is not a text string of 1..%u bytes",
@@ -596,20 +563,6 @@ nitro_decode_input(const uint8_t *p, size_t n, uint8_t **out, size_t *outlen,
 	}
 	*out = b;
 	return TEEC_OK;
-}
-
-int
-cose_sign1_tbs(const uint8_t *prot, size_t prot_len, const uint8_t *payload,
-    size_t payload_len, struct buf *out)
-{
-	/* RFC 9052 section 4.4: ["Signature1", body_protected, external_aad, payload] */
-	if (cbor_put_head(out, CBOR_ARRAY, 4) == -1 ||
-	    cbor_put_text(out, "Signature1") == -1 ||
-	    cbor_put_bytes(out, prot, prot_len) == -1 ||
-	    cbor_put_bytes(out, "", 0) == -1 ||
-	    cbor_put_bytes(out, payload, payload_len) == -1)
-		return -1;
-	return 0;
 }
 
 int

@@ -74,11 +74,6 @@ void nitro_doc_free(struct nitro_doc *d);
 int nitro_decode_input(const uint8_t *p, size_t n, uint8_t **out,
     size_t *outlen, struct teec_err *err);
 
-/* The COSE Sig_structure (RFC 9052 section 4.4) for a Sign1 document. */
-struct buf;
-int cose_sign1_tbs(const uint8_t *prot, size_t prot_len,
-    const uint8_t *payload, size_t payload_len, struct buf *out);
-
 /* True when PCR0, PCR1 and PCR2 are all zero (a debug-mode enclave). */
 int nitro_is_debug(const struct nitro_doc *d);
 

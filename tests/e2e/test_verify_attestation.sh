@@ -264,6 +264,22 @@ if need_openssl shipped_root_is_aws_root_g1; then
 	    "$([ "$got" = "$AWS_ROOT_SHA256" ] || echo "DER SHA-256 $got")"
 fi
 
+# The shipped store pins its root: another certificate in its place is
+# a broken trust store.
+if need_openssl shipped_pin_refuses_another_root; then
+	mkdir -p "$T/store-swapped"
+	cp -R trust-store/roots "$T/store-swapped/roots"
+	chmod -R u+w "$T/store-swapped"
+	if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes \
+	    -keyout "$T/swap.key" -out "$T/store-swapped/roots/$(basename "$SHIPPED_ROOT")" \
+	    -subj /CN=aws.nitro-enclaves -days 1 >/dev/null 2>&1; then
+		expect_exit shipped_pin_refuses_another_root 2 \
+		    "$V" attestation --trust-store "$T/store-swapped" "$E"
+	else
+		fail shipped_pin_refuses_another_root "openssl req could not make a certificate"
+	fi
+fi
+
 # File names reach the terminal escaped.
 ctl="$T/$(printf 'name\033[2J\007')"
 printf 'x' >"$ctl"
