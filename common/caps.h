@@ -76,6 +76,9 @@
 /* Host-worker protocol frames (common/frame.h). */
 #define TEEC_MAX_FRAME_PAYLOAD    (1024u * 1024u)/* one frame's payload */
 #define TEEC_MAX_FRAME_ERROR_MSG  1024u          /* ERROR frame message bytes */
+#define TEEC_MAX_PROTO_JSON_BYTES 4096u          /* SOURCE_BEGIN, BUNDLE_BEGIN payload */
+#define TEEC_MAX_LOG_FRAME        (64u * 1024u)  /* one LOG frame's payload */
+#define TEEC_MAX_BUNDLE_BYTES     (64ull * 1024u * 1024u * 1024u) /* a whole bundle */
 
 /* Streaming. */
 #define TEEC_IO_CHUNK             (256u * 1024u)

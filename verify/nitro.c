@@ -273,6 +273,9 @@ read_pcrs(struct cbor_cur *c, struct nitro_doc *d, struct teec_err *err)
 	}
 	if (d->npcrs == 0)
 		return teec_errf(err, TEEC_FAIL, "pcrs is empty");
+	/* teec identifies the image by PCR0-2; every NSM document has them. */
+	if (d->pcr_len[0] == 0 || d->pcr_len[1] == 0 || d->pcr_len[2] == 0)
+		return teec_errf(err, TEEC_FAIL, "pcrs lacks PCR0, PCR1 or PCR2");
 	return TEEC_OK;
 }
 

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/caps.h"
+#include "common/encode.h"
 #include "common/escape.h"
 #include "common/fileio.h"
 #include "common/status.h"
@@ -20,6 +22,9 @@
 #include "verify/chain.h"
 #include "verify/render.h"
 #include "verify/store.h"
+#include "verify/bundle.h"
+#include "verify/images.h"
+#include "enclave/devca.h"
 
 #define MAX_ROOT_ARGS TEEC_MAX_ROOTS
 
@@ -35,6 +40,8 @@ struct opts {
 	int allow_debug;
 	enum fmt fmt;
 	int seen_format;
+	int dev;
+	int bundle;                 /* the bundle command: --dev allowed */
 };
 
 static const char *progname = "teec-verify";
@@ -43,7 +50,10 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: teec-verify attestation [--root FILE.pem]... [--trust-store DIR]\n"
+	    "usage: teec-verify [bundle] [--trust-store DIR] [--root FILE.pem]...\n"
+	    "           [--allow-debug] [--at now|RFC3339|@UNIXSECONDS] [--dev]\n"
+	    "           [--format text|json] BUNDLE [FILE...]\n"
+	    "       teec-verify attestation [--root FILE.pem]... [--trust-store DIR]\n"
 	    "           [--at now|RFC3339|@UNIXSECONDS] [--allow-debug]\n"
 	    "           [--format text|json] FILE...\n"
 	    "       teec-verify --help | --version\n");
@@ -63,21 +73,22 @@ die_usage(const char *fmt, ...)
 	return TEEC_ERROR;
 }
 
-/* Print a message about untrusted input: escaped. */
+/* Every message may quote a path or input: escaped before the terminal. */
 static void
-errline(const char *file, const char *msg)
+errmsg(const char *msg)
 {
 	struct buf b;
 
 	buf_init(&b, 8192);
-	esc_term(&b, file, strlen(file));
-	fprintf(stderr, "%s: %s: %s\n", progname, b.data ? (char *)b.data : "", msg);
+	esc_term(&b, msg, strlen(msg));
+	fprintf(stderr, "%s: %s\n", progname, b.data ? (char *)b.data : "");
 	buf_free(&b);
 }
 
+/* Roots from --root or the trust store, plus the development root with --dev. */
 static int
-load_roots(const struct opts *o, struct trust_roots *roots, char *storedir,
-    size_t storelen)
+load_roots(const struct opts *o, struct trust_roots *roots,
+    const char *storedir)
 {
 	struct teec_err err = { "" };
 	size_t i;
@@ -87,15 +98,25 @@ load_roots(const struct opts *o, struct trust_roots *roots, char *storedir,
 		for (i = 0; i < o->nroots; i++)
 			if (roots_add_pem(roots, o->roots[i], NULL, &err) != TEEC_OK)
 				goto bad;
-		snprintf(storedir, storelen, "(--root)");
-		return TEEC_OK;
-	}
-	if (store_resolve(o->store, storedir, storelen, &err) != TEEC_OK ||
-	    roots_load_store(roots, storedir, &err) != TEEC_OK)
+	} else if (roots_load_store(roots, storedir, &err) != TEEC_OK)
 		goto bad;
+	if (o->dev) {
+		char dir[4096], path[4200];
+
+		if (devca_default_dir(dir, sizeof(dir), &err) != TEEC_OK)
+			goto bad;
+		snprintf(path, sizeof(path), "%s/root.pem", dir);
+		if (access(path, R_OK) != 0) {
+			teec_errf(&err, TEEC_ERROR, "--dev: no local development root at %s "
+			    "(it is made by the first local-mode build)", path);
+			goto bad;
+		}
+		if (roots_add_pem(roots, path, NULL, &err) != TEEC_OK)
+			goto bad;
+	}
 	return TEEC_OK;
 bad:
-	fprintf(stderr, "%s: %s\n", progname, err.msg);
+	errmsg(err.msg);
 	roots_free(roots);
 	return TEEC_ERROR;
 }
@@ -118,7 +139,7 @@ verify_one_attestation(const char *file, const struct opts *o,
 	buf_init(&out, 1024 * 1024);
 	vresult_init(&r);
 	if (read_file_upto(file, TEEC_MAX_DOC_TEXT_BYTES, &in, &over, &err) != TEEC_OK) {
-		fprintf(stderr, "%s: %s\n", progname, err.msg);
+		errmsg(err.msg);
 		return TEEC_ERROR;
 	}
 	if (over) {
@@ -127,7 +148,7 @@ verify_one_attestation(const char *file, const struct opts *o,
 	} else if (nitro_decode_input(in.data, in.len, &doc, &doclen, &err) != TEEC_OK) {
 		if (err.msg[0] != '\0' && doc == NULL && strcmp(err.msg, "out of memory") == 0) {
 			buf_free(&in);
-			errline(file, err.msg);
+			errmsg(err.msg);
 			return TEEC_ERROR;
 		}
 		vresult_fail(&r, "cose", R_MALFORMED, "%s", err.msg);
@@ -159,14 +180,12 @@ verify_one_attestation(const char *file, const struct opts *o,
 		render_doc_json(&out, &a);
 		buf_printf(&out, "}\n");
 	} else {
-		if (nfiles > 1 || 1) {
-			esc_term(&out, file, strlen(file));
-			buf_printf(&out, ": ");
-		}
+		esc_term(&out, file, strlen(file));
+		buf_printf(&out, ": ");
 		render_checks_text(&out, &r);
 		if (a.parsed) {
 			time_fmt(a.at, t, sizeof(t));
-			buf_printf(&out, "verified at %s (%s)\n", t, o->at_arg == NULL ?
+			buf_printf(&out, "verification time %s (%s)\n", t, o->at_arg == NULL ?
 			    "the document's own time" : o->at_now ? "now" : "--at");
 		}
 		render_doc_text(&out, &a);
@@ -181,25 +200,157 @@ verify_one_attestation(const char *file, const struct opts *o,
 	return rc;
 }
 
+static void
+json_subjects(struct buf *b, const struct bundle_out *bo)
+{
+	char hex[65];
+	size_t i;
+
+	buf_printf(b, ",\"subjects\":[");
+	for (i = 0; bo->report_ok && i < bo->report.nsubjects; i++) {
+		const struct report_subject *s = &bo->report.subjects[i];
+		hex_encode(s->sha256, 32, hex);
+		buf_printf(b, "%s{\"name\":", i ? "," : "");
+		json_str_any(b, s->name, strlen(s->name));
+		buf_printf(b, ",\"sha256\":\"%s\",\"checked\":%s,\"in_bundle\":%s,\"file_checked\":%s}",
+		    hex, bo->subj[i].ok ? "true" : "false",
+		    bo->subj[i].in_bundle ? "true" : "false",
+		    bo->subj[i].file_checked ? "true" : "false");
+	}
+	buf_printf(b, "],\"image\":");
+	if (bo->image != NULL) {
+		const struct image *im = bo->image;
+		buf_printf(b, "{\"name\":");
+		json_str_any(b, im->name, strlen(im->name));
+		if (im->language) {
+			buf_printf(b, ",\"language\":");
+			json_str_any(b, im->language, strlen(im->language));
+		}
+		if (im->toolchain) {
+			buf_printf(b, ",\"toolchain\":");
+			json_str_any(b, im->toolchain, strlen(im->toolchain));
+		}
+		buf_printf(b, "}");
+	} else if (bo->att.parsed && bo->att.debug)
+		buf_printf(b, "{\"name\":\"%s\"}", bo->dev_image ?
+		    "local development build" : "debug-mode enclave");
+	else
+		buf_printf(b, "null");
+}
+
+static void
+text_subjects(struct buf *b, const struct bundle_out *bo)
+{
+	char hex[65];
+	size_t i;
+
+	if (!bo->report_ok)
+		return;
+	buf_printf(b, "subjects\n");
+	for (i = 0; i < bo->report.nsubjects; i++) {
+		const struct report_subject *s = &bo->report.subjects[i];
+		hex_encode(s->sha256, 32, hex);
+		buf_printf(b, "  %s  %s  ", hex, bo->subj[i].ok ? "checked" :
+		    "not here");
+		esc_term(b, s->name, strlen(s->name));
+		buf_putc(b, '\n');
+	}
+	if (bo->image != NULL) {
+		buf_printf(b, "image\n  ");
+		esc_term(b, bo->image->name, strlen(bo->image->name));
+		buf_putc(b, '\n');
+	}
+}
+
 static int
-cmd_attestation(int argc, char **argv)
+verify_one_bundle(const char *file, const struct opts *o,
+    const struct trust_roots *roots, const struct images *images,
+    const char *const *files, size_t nfiles)
+{
+	struct teec_err err = { "" };
+	struct bundle_opts bo;
+	struct bundle_out out;
+	struct vresult r;
+	struct buf b;
+	char t[48];
+	int rc;
+
+	memset(&bo, 0, sizeof(bo));
+	bo.roots = roots;
+	bo.images = images;
+	bo.at_mode = o->at_arg ? AT_FIXED : AT_DOCUMENT;
+	bo.at = o->at;
+	bo.allow_debug = o->allow_debug;
+	bo.dev = o->dev;
+	bo.files = files;
+	bo.nfiles = nfiles;
+	vresult_init(&r);
+	rc = bundle_verify(file, &bo, &out, &r, &err);
+	if (rc == TEEC_ERROR) {
+		errmsg(err.msg);
+		bundle_out_free(&out);
+		return TEEC_ERROR;
+	}
+	buf_init(&b, 16u * 1024 * 1024);
+	if (o->fmt == FMT_JSON) {
+		buf_printf(&b, "{\"file\":");
+		json_str_any(&b, file, strlen(file));
+		buf_putc(&b, ',');
+		render_checks_json(&b, &r);
+		if (out.att.parsed) {
+			time_fmt(out.att.at, t, sizeof(t));
+			buf_printf(&b, ",\"verification_time\":\"%s\",\"time_source\":\"%s\"",
+			    t, o->at_arg == NULL ? "document" : o->at_now ? "now" : "given");
+		} else
+			buf_printf(&b, ",\"verification_time\":null,\"time_source\":null");
+		json_subjects(&b, &out);
+		buf_printf(&b, ",\"document\":");
+		render_doc_json(&b, &out.att);
+		buf_printf(&b, "}\n");
+	} else {
+		esc_term(&b, file, strlen(file));
+		buf_printf(&b, ": ");
+		render_checks_text(&b, &r);
+		if (out.att.parsed) {
+			time_fmt(out.att.at, t, sizeof(t));
+			buf_printf(&b, "verification time %s (%s)\n", t, o->at_arg == NULL ?
+			    "the document's own time" : o->at_now ? "now" : "--at");
+		}
+		text_subjects(&b, &out);
+	}
+	if (b.data != NULL)
+		fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	bundle_out_free(&out);
+	return r.status;
+}
+
+static int
+run(int argc, char **argv, int bundle)
 {
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "trust-store", required_argument, NULL, 's' },
 		{ "at", required_argument, NULL, 'a' },
 		{ "allow-debug", no_argument, NULL, 'd' },
+		{ "dev", no_argument, NULL, 'D' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct teec_err err = { "" };
 	struct trust_roots roots;
+	struct images images;
 	struct opts o;
 	char storedir[4096];
 	int ch, i, rc, worst = TEEC_OK;
 
 	memset(&o, 0, sizeof(o));
+	memset(&images, 0, sizeof(images));
+	o.bundle = bundle;
 	optind = 1;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -217,12 +368,19 @@ cmd_attestation(int argc, char **argv)
 				return die_usage("--at given twice");
 			o.at_arg = optarg;
 			if (time_parse_arg(optarg, &o.at, &o.at_now) == -1)
-				return die_usage("--at %s: not now, RFC 3339 or @SECONDS", optarg);
+				return die_usage("--at: not now, RFC 3339 or @SECONDS");
 			break;
 		case 'd':
 			if (o.allow_debug)
 				return die_usage("--allow-debug given twice");
 			o.allow_debug = 1;
+			break;
+		case 'D':
+			if (!bundle)
+				return die_usage("--dev is for bundles");
+			if (o.dev)
+				return die_usage("--dev given twice");
+			o.dev = 1;
 			break;
 		case 'f':
 			if (o.seen_format++)
@@ -232,27 +390,57 @@ cmd_attestation(int argc, char **argv)
 			else if (strcmp(optarg, "json") == 0)
 				o.fmt = FMT_JSON;
 			else
-				return die_usage("--format %s: not text or json", optarg);
+				return die_usage("--format: not text or json");
 			break;
 		case 'h':
 			usage(stdout);
 			return TEEC_OK;
-		default:
-			usage(stderr);
-			return TEEC_ERROR;
+		case 'V':
+			printf("teec-verify %s\n", TEEC_VERSION);
+			return TEEC_OK;
+		case ':':
+			return die_usage("option needs an argument");
+		default: {
+			struct buf b;
+			const char *arg = argv[optind - 1];
+
+			buf_init(&b, 512);
+			esc_term(&b, arg, strlen(arg) < 100 ? strlen(arg) : 100);
+			rc = die_usage("unknown option %s", b.data ? (char *)b.data : "");
+			buf_free(&b);
+			return rc;
+		}
 		}
 	}
 	if (optind >= argc)
-		return die_usage("attestation: no FILE given");
-	if (o.nroots > 0 && o.store != NULL)
+		return die_usage(bundle ? "no BUNDLE given" : "attestation: no FILE given");
+	if (!bundle && o.nroots > 0 && o.store != NULL)
 		return die_usage("--root and --trust-store cannot be combined");
-	if (load_roots(&o, &roots, storedir, sizeof(storedir)) != TEEC_OK)
+	storedir[0] = '\0';
+	if ((o.nroots == 0 || bundle) &&
+	    store_resolve(o.store, storedir, sizeof(storedir), &err) != TEEC_OK) {
+		errmsg(err.msg);
 		return TEEC_ERROR;
-	for (i = optind; i < argc; i++) {
-		rc = verify_one_attestation(argv[i], &o, &roots, (size_t)(argc - optind));
-		if (rc > worst)
-			worst = rc;
 	}
+	if (load_roots(&o, &roots, storedir) != TEEC_OK)
+		return TEEC_ERROR;
+	if (bundle && images_load_store(storedir, &images, &err) != TEEC_OK) {
+		errmsg(err.msg);
+		roots_free(&roots);
+		return TEEC_ERROR;
+	}
+	if (bundle) {
+		worst = verify_one_bundle(argv[optind], &o, &roots, &images,
+		    (const char *const *)argv + optind + 1, (size_t)(argc - optind - 1));
+	} else {
+		for (i = optind; i < argc; i++) {
+			rc = verify_one_attestation(argv[i], &o, &roots,
+			    (size_t)(argc - optind));
+			if (rc > worst)
+				worst = rc;
+		}
+	}
+	images_free(&images);
 	roots_free(&roots);
 	return worst;
 }
@@ -273,6 +461,9 @@ main(int argc, char **argv)
 		return TEEC_OK;
 	}
 	if (strcmp(argv[1], "attestation") == 0)
-		return cmd_attestation(argc - 1, argv + 1);
-	return die_usage("unknown command: %s", argv[1]);
+		return run(argc - 1, argv + 1, 0);
+	if (strcmp(argv[1], "bundle") == 0)
+		return run(argc - 1, argv + 1, 1);
+	/* The bare form: teec-verify [options] BUNDLE [FILE...] */
+	return run(argc, argv, 1);
 }
