@@ -72,7 +72,7 @@ attest_verify(const uint8_t *p, size_t n, const struct attest_opts *o,
 	/* Section 3.2.2: the certificate path, at the chosen time. */
 	out->at = o->at_mode == AT_FIXED ? o->at :
 	    (int64_t)(d->timestamp_ms / 1000);
-	if (chain_verify(d, o->roots, out->at, &out->chain, r) != TEEC_OK) {
+	if (chain_verify(d, o->roots, out->at, &out->chain, r, o->cache) != TEEC_OK) {
 		skip_from(r, "signature");
 		goto out;
 	}

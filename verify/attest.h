@@ -19,6 +19,7 @@ struct attest_opts {
 	enum at_mode at_mode;
 	int64_t at;             /* seconds, for AT_FIXED */
 	int allow_debug;
+	struct chain_cache *cache;  /* NULL: validate every path in full */
 };
 
 /* What a verification of one document saw. */

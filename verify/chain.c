@@ -24,6 +24,7 @@
 #include <openssl/x509v3.h>
 
 #include "common/buf.h"
+#include "common/digest.h"
 #include "common/encode.h"
 #include "common/fileio.h"
 #include "verify/chain.h"
@@ -337,10 +338,85 @@ x509_err_is_time(int e)
 	    e == X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD;
 }
 
+static void
+path_key(const struct nitro_doc *d, size_t root, uint8_t key[32])
+{
+	struct digest g;
+	uint8_t md[32];
+	uint64_t v;
+	size_t i;
+
+	if (digest_init(&g, EVP_sha256()) == -1) {
+		memset(key, 0, 32);     /* never matches: slots hold real digests */
+		return;
+	}
+	v = root;
+	digest_update(&g, &v, sizeof(v));
+	sha256(d->cert, d->cert_len, md);
+	digest_update(&g, md, sizeof(md));
+	for (i = 0; i < d->ncabundle; i++) {
+		sha256(d->cabundle[i], d->cabundle_len[i], md);
+		digest_update(&g, md, sizeof(md));
+	}
+	digest_final(&g, key);
+}
+
+static int
+cache_has(const struct chain_cache *c, const uint8_t key[32])
+{
+	static const uint8_t zero[32];
+	size_t i;
+
+	if (c == NULL || memcmp(key, zero, 32) == 0)
+		return 0;
+	for (i = 0; i < c->n; i++)
+		if (memcmp(c->key[i], key, 32) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+cache_add(struct chain_cache *c, const uint8_t key[32])
+{
+	if (c == NULL || cache_has(c, key))
+		return;
+	memcpy(c->key[c->next], key, 32);
+	c->next = (c->next + 1) % CHAIN_CACHE_SLOTS;
+	if (c->n < CHAIN_CACHE_SLOTS)
+		c->n++;
+}
+
+/*
+ * A path validated before: only time has to be checked again, with the
+ * semantics X509_verify_cert uses (X509_cmp_time).
+ */
+static int
+cached_path_ok(X509 **xs, size_t nxs, int64_t at, int *e, int *depth)
+{
+	time_t t = (time_t)at;
+	size_t i;
+
+	for (i = 0; i < nxs; i++) {
+		if (X509_cmp_time(X509_get0_notBefore(xs[i]), &t) > 0) {
+			*e = X509_V_ERR_CERT_NOT_YET_VALID;
+			*depth = (int)i;
+			return 0;
+		}
+		if (X509_cmp_time(X509_get0_notAfter(xs[i]), &t) < 0) {
+			*e = X509_V_ERR_CERT_HAS_EXPIRED;
+			*depth = (int)i;
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int
 chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
-    int64_t at, struct chain_info *ci, struct vresult *r)
+    int64_t at, struct chain_info *ci, struct vresult *r,
+    struct chain_cache *cache)
 {
+	uint8_t key[32];
 	X509 *xs[TEEC_MAX_CHAIN_CERTS + 1];
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *ctx = NULL;
@@ -377,6 +453,20 @@ chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
 	}
 	vresult_ok(r, "root", "cabundle[0] is the trusted root %s",
 	    ci->certs[nxs - 1].subject);
+
+	if (cache != NULL) {
+		path_key(d, root, key);
+		if (cache_has(cache, key)) {
+			cache->hits++;
+			if (!cached_path_ok(xs, nxs, at, &e, &depth)) {
+				vresult_fail(r, "chain", R_CHAIN_EXPIRED,
+				    "%s (certificate %d of the path, 0 = leaf)",
+				    X509_verify_cert_error_string(e), depth);
+				goto out;
+			}
+			goto leaf;
+		}
+	}
 
 	if ((store = X509_STORE_new()) == NULL ||
 	    X509_STORE_add_cert(store, roots->cert[root]) != 1 ||
@@ -416,6 +506,9 @@ chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
 			    "cabundle is not in path order at certificate %zu", i);
 			goto out;
 		}
+	if (cache != NULL)
+		cache_add(cache, key);
+leaf:
 	/* The leaf signs documents: an end entity with digitalSignature, P-384. */
 	if (X509_check_ca(xs[0]) != 0 ||
 	    ((X509_get_extension_flags(xs[0]) & EXFLAG_KUSAGE) &&

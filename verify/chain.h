@@ -43,6 +43,8 @@ int roots_add_der(struct trust_roots *r, const uint8_t *der, size_t n,
 int roots_load_store(struct trust_roots *r, const char *dir,
     struct teec_err *err);
 
+struct chain_cache;
+
 /* One certificate of a validated path, for display. */
 struct chain_cert {
 	char subject[256];
@@ -68,7 +70,23 @@ void chain_info_free(struct chain_info *ci);
  * Results are recorded in r as the checks "root" and "chain".
  */
 int chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
-    int64_t at, struct chain_info *ci, struct vresult *r);
+    int64_t at, struct chain_info *ci, struct vresult *r,
+    struct chain_cache *cache);
+
+/*
+ * Paths that validated once, keyed by the SHA-256 of every certificate
+ * of the path (leaf, cabundle) and the anchor: a document from the same
+ * enclave and leaf then skips the certificate signature checks, which
+ * depend on nothing but those bytes. Validity at the verification time,
+ * the leaf's constraints, the document time and the COSE signature are
+ * checked for every document. NULL disables it.
+ */
+#define CHAIN_CACHE_SLOTS 64
+struct chain_cache {
+	uint8_t key[CHAIN_CACHE_SLOTS][32];
+	size_t n, next;
+	unsigned long hits;
+};
 
 /* Decode just the certificates for display (no checks). */
 int chain_describe(const struct nitro_doc *d, struct chain_info *ci);

@@ -123,7 +123,7 @@ bad:
 
 static int
 verify_one_attestation(const char *file, const struct opts *o,
-    const struct trust_roots *roots, size_t nfiles)
+    const struct trust_roots *roots, struct chain_cache *cache)
 {
 	struct teec_err err = { "" };
 	struct attest_opts ao;
@@ -158,6 +158,7 @@ verify_one_attestation(const char *file, const struct opts *o,
 		ao.at_mode = o->at_arg ? AT_FIXED : AT_DOCUMENT;
 		ao.at = o->at;
 		ao.allow_debug = o->allow_debug;
+		ao.cache = cache;
 		attest_verify(doc, doclen, &ao, &a, &r);
 	}
 	if (r.status != TEEC_OK && r.nchecks == 1) {
@@ -433,9 +434,11 @@ run(int argc, char **argv, int bundle)
 		worst = verify_one_bundle(argv[optind], &o, &roots, &images,
 		    (const char *const *)argv + optind + 1, (size_t)(argc - optind - 1));
 	} else {
+		struct chain_cache cache;
+
+		memset(&cache, 0, sizeof(cache));
 		for (i = optind; i < argc; i++) {
-			rc = verify_one_attestation(argv[i], &o, &roots,
-			    (size_t)(argc - optind));
+			rc = verify_one_attestation(argv[i], &o, &roots, &cache);
 			if (rc > worst)
 				worst = rc;
 		}

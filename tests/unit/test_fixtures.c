@@ -68,7 +68,7 @@ static int
 run(const uint8_t *doc, size_t n, enum at_mode mode, int64_t at, int dbg,
     struct attest_out *out, struct vresult *r)
 {
-	struct attest_opts o = { &roots, mode, at, dbg };
+	struct attest_opts o = { &roots, mode, at, dbg, NULL };
 
 	vresult_init(r);
 	return attest_verify(doc, n, &o, out, r);
@@ -249,6 +249,48 @@ test_single_byte_mutations_indefinite(void **state)
 	mutate_all("real/base-nitro-validator-2026-01-03-repaired.b64");
 }
 
+/* The path cache changes nothing but speed: same verdicts, time still checked. */
+static void
+test_path_cache_same_verdicts(void **state)
+{
+	struct chain_cache cache;
+	struct attest_opts o;
+	struct attest_out a;
+	struct vresult r;
+	uint8_t *doc;
+	size_t n;
+	int i;
+
+	REQUIRE_FIXTURES();
+	memset(&cache, 0, sizeof(cache));
+	memset(&o, 0, sizeof(o));
+	o.roots = &roots;
+	o.cache = &cache;
+	load_doc("real/marlin-sdk-aws-2024-12-13.b64", &doc, &n);
+	for (i = 0; i < 3; i++) {
+		vresult_init(&r);
+		assert_int_equal(attest_verify(doc, n, &o, &a, &r), TEEC_OK);
+		attest_out_free(&a);
+	}
+	assert_int_equal(cache.hits, 2);
+	/* cached, but at a time the chain is expired */
+	o.at_mode = AT_FIXED;
+	o.at = (int64_t)time(NULL);
+	vresult_init(&r);
+	assert_int_equal(attest_verify(doc, n, &o, &a, &r), TEEC_FAIL);
+	assert_int_equal(r.reason, R_CHAIN_EXPIRED);
+	attest_out_free(&a);
+	assert_int_equal(cache.hits, 3);
+	/* a changed signature still fails with a cached path */
+	o.at_mode = AT_DOCUMENT;
+	doc[n - 5] ^= 0x01;
+	vresult_init(&r);
+	assert_int_equal(attest_verify(doc, n, &o, &a, &r), TEEC_FAIL);
+	assert_int_equal(r.reason, R_BAD_SIGNATURE);
+	attest_out_free(&a);
+	free(doc);
+}
+
 static void
 test_shipped_root_is_pinned_aws_root(void **state)
 {
@@ -277,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_shipped_root_is_pinned_aws_root),
 		cmocka_unit_test(test_real_documents_match_expected),
 		cmocka_unit_test(test_mock_and_negative_rejected),
+		cmocka_unit_test(test_path_cache_same_verdicts),
 		cmocka_unit_test(test_single_byte_mutations_definite),
 		cmocka_unit_test(test_single_byte_mutations_indefinite),
 	};
