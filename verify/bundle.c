@@ -455,6 +455,20 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 		rc = TEEC_FAIL;
 		goto out;
 	}
+	/* The report may repeat the image's PCRs; the signed ones are what count. */
+	if (out->report.has_pcrs) {
+		for (i = 0; i < 3; i++)
+			if (d->pcr_len[i] != 48 ||
+			    CRYPTO_memcmp(out->report.pcrs[i], d->pcr[i], 48) != 0)
+				break;
+		if (i < 3) {
+			vresult_fail(r, "report", R_BAD_REPORT,
+			    "the report's enclave-image PCR%zu differs from the attested one", i);
+			skip_rest(r, "artifacts", o->nfiles > 0);
+			rc = TEEC_FAIL;
+			goto out;
+		}
+	}
 	vresult_ok(r, "report", "in-toto Statement v1, SLSA provenance v1, %zu subject%s",
 	    out->report.nsubjects, out->report.nsubjects == 1 ? "" : "s");
 

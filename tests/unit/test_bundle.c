@@ -39,6 +39,7 @@ struct mk {
 	int no_artifacts;           /* detached */
 	const char *report_override;/* report.json bytes to bind and ship */
 	int64_t doc_time;           /* 0: pki.now */
+	int report_pcrs;            /* 1: the image's PCRs in the report; 2: others */
 };
 
 static int
@@ -104,8 +105,9 @@ subject(struct report_subject *s, const char *name)
 }
 
 static void
-make_report(struct buf *out)
+make_report(struct buf *out, int report_pcrs)
 {
+	static uint8_t other[3][48];
 	static const char *const en[] = { "LC_ALL", "TZ" };
 	static const char *const ev[] = { "C.UTF-8", "UTC" };
 	struct report_subject subj[2];
@@ -134,6 +136,10 @@ make_report(struct buf *out)
 	in.subjects = subj;
 	in.nsubjects = 2;
 	in.log_sha256 = logd;
+	memset(other, 0x77, sizeof(other));
+	if (report_pcrs)
+		in.pcrs = report_pcrs == 1 ? (const uint8_t (*)[48])image_pcr :
+		    (const uint8_t (*)[48])other;
 	buf_init(out, TEEC_MAX_REPORT_BYTES);
 	if (report_write(&in, out, &err) != TEEC_OK)
 		fail_msg("report_write: %s", err.msg);
@@ -158,7 +164,7 @@ make_bundle(const struct mk *k)
 		buf_init(&rep, TEEC_MAX_REPORT_BYTES);
 		buf_append(&rep, k->report_override, strlen(k->report_override));
 	} else
-		make_report(&rep);
+		make_report(&rep, k->report_pcrs);
 	report_binding(rep.data, rep.len, ud);
 	if (k->prefix)
 		memcpy(ud, k->prefix, REPORT_BINDING_PREFIX_LEN);
@@ -295,6 +301,20 @@ test_detached_bundle_verifies_and_checks_files(void **state)
 	bad[0] = renamed;
 	assert_int_equal(verify(p, 0, 0, &im, bad, 1, &r), TEEC_FAIL);
 	assert_int_equal(r.reason, R_FILE_MISMATCH);
+	images_free(&im);
+}
+
+static void
+test_report_pcrs_must_equal_attested(void **state)
+{
+	struct images im;
+	struct mk k = { 0 };
+
+	images_one(&im, 0, 0);
+	k.report_pcrs = 1;
+	expect(&k, &im, 0, R_NONE);
+	k.report_pcrs = 2;
+	expect(&k, &im, 0, R_BAD_REPORT);
 	images_free(&im);
 }
 
@@ -722,6 +742,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_bundle_verifies),
 		cmocka_unit_test(test_detached_bundle_verifies_and_checks_files),
+		cmocka_unit_test(test_report_pcrs_must_equal_attested),
 		cmocka_unit_test(test_artifact_byte_changed),
 		cmocka_unit_test(test_report_byte_changed),
 		cmocka_unit_test(test_wrong_binding_prefix),
