@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -172,6 +173,8 @@ check_name(struct unpacker *u, const char *name, int is_dir, size_t *ncomp)
 			continue;
 		if (clen == 2 && c[0] == '.' && c[1] == '.')
 			return "'..' component";
+		if (clen > NAME_MAX)
+			return "path component longer than NAME_MAX";
 		if (++n > TEEC_MAX_SOURCE_DEPTH)
 			return "deeper than TEEC_MAX_SOURCE_DEPTH components";
 		if (o > 0)

@@ -30,6 +30,9 @@
 #include "verify/chain.h"
 #include "verify/es384.h"
 
+/* 9999-12-31T23:59:59Z: the last second GeneralizedTime can state */
+#define CHAIN_MAX_TIME 253402300799LL
+
 void
 roots_init(struct trust_roots *r)
 {
@@ -396,13 +399,14 @@ cached_path_ok(X509 **xs, size_t nxs, int64_t at, int *e, int *depth)
 	time_t t = (time_t)at;
 	size_t i;
 
+	/* X509_cmp_time: 0 is an error, never "in range" */
 	for (i = 0; i < nxs; i++) {
-		if (X509_cmp_time(X509_get0_notBefore(xs[i]), &t) > 0) {
+		if (X509_cmp_time(X509_get0_notBefore(xs[i]), &t) >= 0) {
 			*e = X509_V_ERR_CERT_NOT_YET_VALID;
 			*depth = (int)i;
 			return 0;
 		}
-		if (X509_cmp_time(X509_get0_notAfter(xs[i]), &t) < 0) {
+		if (X509_cmp_time(X509_get0_notAfter(xs[i]), &t) <= 0) {
 			*e = X509_V_ERR_CERT_HAS_EXPIRED;
 			*depth = (int)i;
 			return 0;
@@ -453,6 +457,11 @@ chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
 	}
 	vresult_ok(r, "root", "cabundle[0] is the trusted root %s",
 	    ci->certs[nxs - 1].subject);
+	if (at < 0 || at > CHAIN_MAX_TIME) {
+		vresult_fail(r, "chain", R_CHAIN_EXPIRED,
+		    "the verification time is outside what certificates can express");
+		goto out;
+	}
 
 	if (cache != NULL) {
 		path_key(d, root, key);
@@ -509,10 +518,15 @@ chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
 	if (cache != NULL)
 		cache_add(cache, key);
 leaf:
-	/* The leaf signs documents: an end entity with digitalSignature, P-384. */
+	/*
+	 * The leaf signs documents: an end entity (no cA, whatever its
+	 * keyUsage) with a keyUsage that has digitalSignature (AWS 3.2.2),
+	 * and a P-384 key.
+	 */
 	if (X509_check_ca(xs[0]) != 0 ||
-	    ((X509_get_extension_flags(xs[0]) & EXFLAG_KUSAGE) &&
-	    !(X509_get_key_usage(xs[0]) & KU_DIGITAL_SIGNATURE))) {
+	    (X509_get_extension_flags(xs[0]) & EXFLAG_CA) ||
+	    !(X509_get_extension_flags(xs[0]) & EXFLAG_KUSAGE) ||
+	    !(X509_get_key_usage(xs[0]) & KU_DIGITAL_SIGNATURE)) {
 		vresult_fail(r, "chain", R_CHAIN_INVALID,
 		    "the leaf is not an end-entity signing certificate");
 		goto out;

@@ -461,6 +461,21 @@ test_control_bytes(void **state)
 	    "\"a\\x1b[2Jb\\x5c\": control character in name");
 }
 
+/* One component over NAME_MAX: refused as input, not a failure to run. */
+static void
+test_component_too_long(void **state)
+{
+	struct tarw t;
+	char name[NAME_MAX + 2];
+
+	memset(name, 'a', NAME_MAX + 1);
+	name[NAME_MAX + 1] = '\0';
+	tw_open(&t);
+	tw_file(&t, name, 0644, "");
+	tw_close(&t);
+	expect_refused(*state, &t, "path component longer than NAME_MAX");
+}
+
 static void
 test_name_too_long(void **state)
 {
@@ -829,6 +844,7 @@ main(void)
 		T(test_empty_component),
 		T(test_empty_name),
 		T(test_control_bytes),
+		T(test_component_too_long),
 		T(test_name_too_long),
 		T(test_too_deep),
 		T(test_symlink_escape),
