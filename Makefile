@@ -97,7 +97,8 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/trust-store/roots
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
 	for m in $(MANPAGES); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
-	install -m 644 trust-store/roots/*.pem $(DESTDIR)$(DATADIR)/trust-store/roots/
+	install -m 644 trust-store/roots/*.pem trust-store/roots/*.pem.sha256 \
+	    $(DESTDIR)$(DATADIR)/trust-store/roots/
 	install -m 644 trust-store/images.json $(DESTDIR)$(DATADIR)/trust-store/
 
 clean:

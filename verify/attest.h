@@ -20,6 +20,12 @@ struct attest_opts {
 	int64_t at;             /* seconds, for AT_FIXED */
 	int allow_debug;
 	struct chain_cache *cache;  /* NULL: validate every path in full */
+	/*
+	 * The local development root (teec-verify --dev): documents it anchors
+	 * carry zero PCRs by design and are accepted as development builds.
+	 */
+	const uint8_t *dev_root;
+	size_t dev_root_len;
 };
 
 /* What a verification of one document saw. */
@@ -29,6 +35,7 @@ struct attest_out {
 	struct chain_info chain;
 	int64_t at;                 /* the verification time used, seconds */
 	int debug;                  /* PCR0-2 are zero */
+	int dev;                    /* anchored at the development root */
 };
 
 /*

@@ -37,6 +37,7 @@ struct reader {
 	size_t members;
 	char report_err[TEEC_ERR_MAX];
 	size_t *order;              /* subject indexes sorted by name */
+	uint8_t (*seen)[16];        /* SHA-256 prefixes of member names so far */
 };
 
 void
@@ -217,15 +218,26 @@ artifact(struct reader *rd, struct archive *a, const char *name,
 			    "%.200s is not a subject of the report", name);
 		return;
 	}
-	if (out->subj[k].in_bundle) {
-		shape(rd, "%s: duplicate member", name);
-		return;
-	}
 	out->subj[k].in_bundle = 1;
 	out->subj[k].ok = CRYPTO_memcmp(md, out->report.subjects[k].sha256, 32) == 0;
 	if (!out->subj[k].ok && rd->mismatch[0] == '\0')
 		snprintf(rd->mismatch, sizeof(rd->mismatch),
 		    "%.200s: SHA-256 differs from its subject's", name);
+}
+
+/* Remember a member name; 1 if it was seen before (names compared by SHA-256). */
+static int
+seen_before(struct reader *rd, const char *name)
+{
+	uint8_t md[32];
+	size_t i, k = rd->members - 1;
+
+	sha256(name, strlen(name), md);
+	for (i = 0; i < k; i++)
+		if (memcmp(rd->seen[i], md, 16) == 0)
+			return 1;
+	memcpy(rd->seen[k], md, 16);
+	return 0;
 }
 
 static void
@@ -236,7 +248,9 @@ read_members(struct reader *rd, struct archive *a)
 	uint8_t *iobuf;
 	int r;
 
-	if ((iobuf = malloc(TEEC_IO_CHUNK)) == NULL) {
+	if ((iobuf = malloc(TEEC_IO_CHUNK)) == NULL ||
+	    (rd->seen = calloc(TEEC_MAX_BUNDLE_MEMBERS, sizeof(*rd->seen))) == NULL) {
+		free(iobuf);
 		shape(rd, "%s", "out of memory");
 		return;
 	}
@@ -258,6 +272,16 @@ read_members(struct reader *rd, struct archive *a)
 			shape(rd, "%s", "a member has an unsafe name");
 			break;
 		}
+		if (seen_before(rd, name)) {
+			shape(rd, "%.200s: duplicate member", name);
+			break;
+		}
+		if (archive_format(a) != ARCHIVE_FORMAT_TAR_USTAR &&
+		    archive_format(a) != ARCHIVE_FORMAT_TAR_PAX_INTERCHANGE &&
+		    archive_format(a) != ARCHIVE_FORMAT_TAR_PAX_RESTRICTED) {
+			shape(rd, "%.200s: not a POSIX ustar or pax header", name);
+			break;
+		}
 		if (archive_entry_filetype(e) != AE_IFREG ||
 		    archive_entry_hardlink(e) != NULL ||
 		    archive_entry_symlink(e) != NULL) {
@@ -273,26 +297,17 @@ read_members(struct reader *rd, struct archive *a)
 			break;
 		}
 		if (strcmp(name, BUNDLE_REPORT) == 0) {
-			if (rd->have_report++) {
-				shape(rd, "%s: duplicate member", name);
-				break;
-			}
+			rd->have_report = 1;
 			if (read_small(rd, a, name, TEEC_MAX_REPORT_BYTES,
 			    &rd->out->report_bytes) == -1)
 				break;
 			after_report(rd);
 		} else if (strcmp(name, BUNDLE_ATTESTATION) == 0) {
-			if (rd->have_att++) {
-				shape(rd, "%s: duplicate member", name);
-				break;
-			}
+			rd->have_att = 1;
 			if (read_small(rd, a, name, TEEC_MAX_DOC_BYTES, &rd->att) == -1)
 				break;
 		} else if (strcmp(name, BUNDLE_LOG) == 0) {
-			if (rd->out->has_log++) {
-				shape(rd, "%s: duplicate member", name);
-				break;
-			}
+			rd->out->has_log = 1;
 			if (archive_entry_size(e) > (la_int64_t)TEEC_MAX_LOG_BYTES) {
 				shape(rd, "%s: over its size cap", name);
 				break;
@@ -408,7 +423,9 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 	ao.roots = o->roots;
 	ao.at_mode = o->at_mode;
 	ao.at = o->at;
-	ao.allow_debug = o->allow_debug || o->dev;
+	ao.allow_debug = o->allow_debug;
+	ao.dev_root = o->dev_root;
+	ao.dev_root_len = o->dev_root_len;
 	if (attest_verify(rd.att.data, rd.att.len, &ao, &out->att, r) != TEEC_OK) {
 		skip_rest(r, "image", o->nfiles > 0);
 		rc = TEEC_FAIL;
@@ -416,20 +433,33 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 	}
 	d = &out->att.doc;
 
-	/* 3. the enclave image */
-	if (out->att.debug) {
-		out->dev_image = o->dev;
-		vresult_ok(r, "image", "%s", o->dev ?
-		    "zero PCRs: a local development build, accepted by --dev" :
-		    "zero PCRs: a debug-mode enclave, image unknown (accepted by --allow-debug)");
+	/*
+	 * 3. the enclave image. The development root only ever vouches for
+	 * zero PCRs: it never stands for a trusted image.
+	 */
+	if (out->att.dev && !out->att.debug) {
+		vresult_fail(r, "image", R_UNKNOWN_IMAGE,
+		    "the local development root signed non-zero PCRs: no image is trusted that way");
+		skip_rest(r, "binding", o->nfiles > 0);
+		rc = TEEC_FAIL;
+		goto out;
+	} else if (out->att.dev) {
+		out->dev_image = 1;
+		out->image_ok = 1;
+		vresult_ok(r, "image", "zero PCRs: a local development build, accepted by --dev");
+	} else if (out->att.debug) {
+		out->image_ok = 1;
+		vresult_ok(r, "image", "zero PCRs: a debug-mode enclave, image unknown (accepted by --allow-debug)");
 	} else if ((out->image = images_match(o->images, d, why, sizeof(why))) == NULL) {
 		vresult_fail(r, "image", R_UNKNOWN_IMAGE, "%s", why);
 		skip_rest(r, "binding", o->nfiles > 0);
 		rc = TEEC_FAIL;
 		goto out;
-	} else
+	} else {
+		out->image_ok = 1;
 		vresult_ok(r, "image", "PCRs match trusted image \"%.100s\"",
 		    out->image->name);
+	}
 
 	/* 4. the binding: user_data = "teec-report-v1:" || SHA-384(report.json) */
 	report_binding(out->report_bytes.data, out->report_bytes.len, want);
@@ -493,8 +523,9 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 	if (out->nartifacts == 0)
 		vresult_ok(r, "artifacts", "detached: the bundle carries no artifacts");
 	else
-		vresult_ok(r, "artifacts", "%zu artifact%s match their subjects%s",
+		vresult_ok(r, "artifacts", "%zu artifact%s match%s their subjects%s",
 		    out->nartifacts, out->nartifacts == 1 ? "" : "s",
+		    out->nartifacts == 1 ? "es" : "",
 		    missing ? " (some subjects travel separately)" : "");
 
 	/* 7. detached files: a subject of the same base name and digest */
@@ -531,6 +562,7 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 		    checked == 1 ? "" : "s");
 	}
 	rc = r->status;
+	out->verified = rc == TEEC_OK;
 out:
 	if (a != NULL)
 		archive_read_free(a);
@@ -538,6 +570,7 @@ out:
 		close(fd);
 	buf_free(&rd.att);
 	free(rd.order);
+	free(rd.seen);
 	return rc;
 }
 

@@ -29,6 +29,8 @@ struct bundle_opts {
 	int64_t at;
 	int allow_debug;
 	int dev;                    /* local-mode bundles: zero PCRs accepted */
+	const uint8_t *dev_root;    /* with dev: the development root's DER */
+	size_t dev_root_len;
 	const char *const *files;   /* detached artifacts to check */
 	size_t nfiles;
 };
@@ -46,7 +48,9 @@ struct bundle_out {
 	int report_ok;
 	struct buf report_bytes;
 	const struct image *image;  /* matched manifest entry, or NULL */
+	int image_ok;               /* the image check passed */
 	int dev_image;              /* accepted as a local development build */
+	int verified;               /* every check passed */
 	struct bundle_subject *subj;  /* report.nsubjects entries */
 	size_t nartifacts;
 	int has_log;

@@ -23,24 +23,15 @@
 #include "verify/render.h"
 #include "verify/store.h"
 #include "verify/bundle.h"
+#include "verify/cli.h"
 #include "verify/images.h"
-#include "enclave/devca.h"
-
-#define MAX_ROOT_ARGS TEEC_MAX_ROOTS
 
 enum fmt { FMT_TEXT, FMT_JSON };
 
 struct opts {
-	const char *roots[MAX_ROOT_ARGS];
-	size_t nroots;
-	const char *store;
-	const char *at_arg;
-	int64_t at;
-	int at_now;
-	int allow_debug;
+	struct trust_opts t;        /* --root, --trust-store, --at, --allow-debug, --dev */
 	enum fmt fmt;
 	int seen_format;
-	int dev;
 	int bundle;                 /* the bundle command: --dev allowed */
 };
 
@@ -85,42 +76,6 @@ errmsg(const char *msg)
 	buf_free(&b);
 }
 
-/* Roots from --root or the trust store, plus the development root with --dev. */
-static int
-load_roots(const struct opts *o, struct trust_roots *roots,
-    const char *storedir)
-{
-	struct teec_err err = { "" };
-	size_t i;
-
-	roots_init(roots);
-	if (o->nroots > 0) {
-		for (i = 0; i < o->nroots; i++)
-			if (roots_add_pem(roots, o->roots[i], NULL, &err) != TEEC_OK)
-				goto bad;
-	} else if (roots_load_store(roots, storedir, &err) != TEEC_OK)
-		goto bad;
-	if (o->dev) {
-		char dir[4096], path[4200];
-
-		if (devca_default_dir(dir, sizeof(dir), &err) != TEEC_OK)
-			goto bad;
-		snprintf(path, sizeof(path), "%s/root.pem", dir);
-		if (access(path, R_OK) != 0) {
-			teec_errf(&err, TEEC_ERROR, "--dev: no local development root at %s "
-			    "(it is made by the first local-mode build)", path);
-			goto bad;
-		}
-		if (roots_add_pem(roots, path, NULL, &err) != TEEC_OK)
-			goto bad;
-	}
-	return TEEC_OK;
-bad:
-	errmsg(err.msg);
-	roots_free(roots);
-	return TEEC_ERROR;
-}
-
 static int
 verify_one_attestation(const char *file, const struct opts *o,
     const struct trust_roots *roots, struct chain_cache *cache)
@@ -155,9 +110,9 @@ verify_one_attestation(const char *file, const struct opts *o,
 	} else {
 		memset(&ao, 0, sizeof(ao));
 		ao.roots = roots;
-		ao.at_mode = o->at_arg ? AT_FIXED : AT_DOCUMENT;
-		ao.at = o->at;
-		ao.allow_debug = o->allow_debug;
+		ao.at_mode = o->t.at_arg ? AT_FIXED : AT_DOCUMENT;
+		ao.at = o->t.at;
+		ao.allow_debug = o->t.allow_debug;
 		ao.cache = cache;
 		attest_verify(doc, doclen, &ao, &a, &r);
 	}
@@ -174,7 +129,7 @@ verify_one_attestation(const char *file, const struct opts *o,
 		if (a.parsed) {
 			time_fmt(a.at, t, sizeof(t));
 			buf_printf(&out, ",\"verification_time\":\"%s\",\"time_source\":\"%s\"",
-			    t, o->at_arg == NULL ? "document" : o->at_now ? "now" : "given");
+			    t, o->t.at_arg == NULL ? "document" : o->t.at_now ? "now" : "given");
 		} else
 			buf_printf(&out, ",\"verification_time\":null,\"time_source\":null");
 		buf_printf(&out, ",\"document\":");
@@ -186,8 +141,8 @@ verify_one_attestation(const char *file, const struct opts *o,
 		render_checks_text(&out, &r);
 		if (a.parsed) {
 			time_fmt(a.at, t, sizeof(t));
-			buf_printf(&out, "verification time %s (%s)\n", t, o->at_arg == NULL ?
-			    "the document's own time" : o->at_now ? "now" : "--at");
+			buf_printf(&out, "verification time %s (%s)\n", t, o->t.at_arg == NULL ?
+			    "the document's own time" : o->t.at_now ? "now" : "--at");
 		}
 		render_doc_text(&out, &a);
 	}
@@ -214,12 +169,14 @@ json_subjects(struct buf *b, const struct bundle_out *bo)
 		buf_printf(b, "%s{\"name\":", i ? "," : "");
 		json_str_any(b, s->name, strlen(s->name));
 		buf_printf(b, ",\"sha256\":\"%s\",\"checked\":%s,\"in_bundle\":%s,\"file_checked\":%s}",
-		    hex, bo->subj[i].ok ? "true" : "false",
+		    hex, bo->verified && bo->subj[i].ok ? "true" : "false",
 		    bo->subj[i].in_bundle ? "true" : "false",
 		    bo->subj[i].file_checked ? "true" : "false");
 	}
 	buf_printf(b, "],\"image\":");
-	if (bo->image != NULL) {
+	if (!bo->image_ok)
+		buf_printf(b, "null");
+	else if (bo->image != NULL) {
 		const struct image *im = bo->image;
 		buf_printf(b, "{\"name\":");
 		json_str_any(b, im->name, strlen(im->name));
@@ -232,11 +189,9 @@ json_subjects(struct buf *b, const struct bundle_out *bo)
 			json_str_any(b, im->toolchain, strlen(im->toolchain));
 		}
 		buf_printf(b, "}");
-	} else if (bo->att.parsed && bo->att.debug)
+	} else
 		buf_printf(b, "{\"name\":\"%s\"}", bo->dev_image ?
 		    "local development build" : "debug-mode enclave");
-	else
-		buf_printf(b, "null");
 }
 
 static void
@@ -251,12 +206,12 @@ text_subjects(struct buf *b, const struct bundle_out *bo)
 	for (i = 0; i < bo->report.nsubjects; i++) {
 		const struct report_subject *s = &bo->report.subjects[i];
 		hex_encode(s->sha256, 32, hex);
-		buf_printf(b, "  %s  %s  ", hex, bo->subj[i].ok ? "checked" :
-		    "not here");
+		buf_printf(b, "  %s  %-11s ", hex, !bo->verified ? "unverified" :
+		    bo->subj[i].ok ? "checked" : "detached");
 		esc_term(b, s->name, strlen(s->name));
 		buf_putc(b, '\n');
 	}
-	if (bo->image != NULL) {
+	if (bo->image != NULL && bo->image_ok) {
 		buf_printf(b, "image\n  ");
 		esc_term(b, bo->image->name, strlen(bo->image->name));
 		buf_putc(b, '\n');
@@ -279,10 +234,10 @@ verify_one_bundle(const char *file, const struct opts *o,
 	memset(&bo, 0, sizeof(bo));
 	bo.roots = roots;
 	bo.images = images;
-	bo.at_mode = o->at_arg ? AT_FIXED : AT_DOCUMENT;
-	bo.at = o->at;
-	bo.allow_debug = o->allow_debug;
-	bo.dev = o->dev;
+	bo.at_mode = o->t.at_arg ? AT_FIXED : AT_DOCUMENT;
+	bo.at = o->t.at;
+	bo.allow_debug = o->t.allow_debug;
+	bo.dev = o->t.dev;
 	bo.files = files;
 	bo.nfiles = nfiles;
 	vresult_init(&r);
@@ -301,7 +256,7 @@ verify_one_bundle(const char *file, const struct opts *o,
 		if (out.att.parsed) {
 			time_fmt(out.att.at, t, sizeof(t));
 			buf_printf(&b, ",\"verification_time\":\"%s\",\"time_source\":\"%s\"",
-			    t, o->at_arg == NULL ? "document" : o->at_now ? "now" : "given");
+			    t, o->t.at_arg == NULL ? "document" : o->t.at_now ? "now" : "given");
 		} else
 			buf_printf(&b, ",\"verification_time\":null,\"time_source\":null");
 		json_subjects(&b, &out);
@@ -314,8 +269,8 @@ verify_one_bundle(const char *file, const struct opts *o,
 		render_checks_text(&b, &r);
 		if (out.att.parsed) {
 			time_fmt(out.att.at, t, sizeof(t));
-			buf_printf(&b, "verification time %s (%s)\n", t, o->at_arg == NULL ?
-			    "the document's own time" : o->at_now ? "now" : "--at");
+			buf_printf(&b, "verification time %s (%s)\n", t, o->t.at_arg == NULL ?
+			    "the document's own time" : o->t.at_now ? "now" : "--at");
 		}
 		text_subjects(&b, &out);
 	}
@@ -330,58 +285,34 @@ static int
 run(int argc, char **argv, int bundle)
 {
 	static const struct option longopts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "trust-store", required_argument, NULL, 's' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "allow-debug", no_argument, NULL, 'd' },
-		{ "dev", no_argument, NULL, 'D' },
+		TRUST_LONGOPTS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct teec_err err = { "" };
-	struct trust_roots roots;
-	struct images images;
+	struct trust trust;
 	struct opts o;
-	char storedir[4096];
+	char msg[128];
 	int ch, i, rc, worst = TEEC_OK;
 
 	memset(&o, 0, sizeof(o));
-	memset(&images, 0, sizeof(images));
 	o.bundle = bundle;
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'r':
-			if (o.nroots == MAX_ROOT_ARGS)
-				return die_usage("too many --root options");
-			o.roots[o.nroots++] = optarg;
-			break;
-		case 's':
-			if (o.store != NULL)
-				return die_usage("--trust-store given twice");
-			o.store = optarg;
-			break;
-		case 'a':
-			if (o.at_arg != NULL)
-				return die_usage("--at given twice");
-			o.at_arg = optarg;
-			if (time_parse_arg(optarg, &o.at, &o.at_now) == -1)
-				return die_usage("--at: not now, RFC 3339 or @SECONDS");
-			break;
-		case 'd':
-			if (o.allow_debug)
-				return die_usage("--allow-debug given twice");
-			o.allow_debug = 1;
-			break;
-		case 'D':
+		case TRUST_OPT_DEV:
 			if (!bundle)
 				return die_usage("--dev is for bundles");
-			if (o.dev)
-				return die_usage("--dev given twice");
-			o.dev = 1;
+			/* FALLTHROUGH */
+		case TRUST_OPT_ROOT:
+		case TRUST_OPT_STORE:
+		case TRUST_OPT_AT:
+		case TRUST_OPT_ALLOW_DEBUG:
+			if (trust_opt(&o.t, ch, optarg, msg, sizeof(msg)) == -1)
+				return die_usage("%s", msg);
 			break;
 		case 'f':
 			if (o.seen_format++)
@@ -415,36 +346,27 @@ run(int argc, char **argv, int bundle)
 	}
 	if (optind >= argc)
 		return die_usage(bundle ? "no BUNDLE given" : "attestation: no FILE given");
-	if (!bundle && o.nroots > 0 && o.store != NULL)
+	if (!bundle && o.t.nroots > 0 && o.t.store != NULL)
 		return die_usage("--root and --trust-store cannot be combined");
-	storedir[0] = '\0';
-	if ((o.nroots == 0 || bundle) &&
-	    store_resolve(o.store, storedir, sizeof(storedir), &err) != TEEC_OK) {
+	if (trust_load(&o.t, bundle, &trust, &err) != TEEC_OK) {
 		errmsg(err.msg);
-		return TEEC_ERROR;
-	}
-	if (load_roots(&o, &roots, storedir) != TEEC_OK)
-		return TEEC_ERROR;
-	if (bundle && images_load_store(storedir, &images, &err) != TEEC_OK) {
-		errmsg(err.msg);
-		roots_free(&roots);
 		return TEEC_ERROR;
 	}
 	if (bundle) {
-		worst = verify_one_bundle(argv[optind], &o, &roots, &images,
-		    (const char *const *)argv + optind + 1, (size_t)(argc - optind - 1));
+		worst = verify_one_bundle(argv[optind], &o, &trust.roots,
+		    &trust.images, (const char *const *)argv + optind + 1,
+		    (size_t)(argc - optind - 1));
 	} else {
 		struct chain_cache cache;
 
 		memset(&cache, 0, sizeof(cache));
 		for (i = optind; i < argc; i++) {
-			rc = verify_one_attestation(argv[i], &o, &roots, &cache);
+			rc = verify_one_attestation(argv[i], &o, &trust.roots, &cache);
 			if (rc > worst)
 				worst = rc;
 		}
 	}
-	images_free(&images);
-	roots_free(&roots);
+	trust_free(&trust);
 	return worst;
 }
 

@@ -238,6 +238,11 @@ verify(const char *path, int dev, int allow_debug, const struct images *im,
 	o.roots = &roots;
 	o.images = im;
 	o.dev = dev;
+	if (dev) {
+		/* the test root plays the local development root */
+		o.dev_root = pki.bundle[0];
+		o.dev_root_len = pki.bundle_len[0];
+	}
 	o.allow_debug = allow_debug;
 	o.files = files;
 	o.nfiles = nfiles;
@@ -385,6 +390,30 @@ test_debug_enclave_rejected_and_dev_accepts(void **state)
 	expect(&k, &im, 0, R_DEBUG_ENCLAVE);
 	expect(&k, &im, 1, R_NONE);
 	images_free(&im);
+}
+
+/* The development root never vouches for an image: non-zero PCRs fail. */
+static void
+test_dev_root_with_real_pcrs_rejected(void **state)
+{
+	struct images im;
+	struct mk k = { 0 };
+
+	images_one(&im, 0, 0);
+	expect(&k, &im, 1, R_UNKNOWN_IMAGE);
+	images_free(&im);
+}
+
+/* --allow-debug: zero PCRs under a trusted root pass the image check. */
+static void
+test_allow_debug_accepts_debug_bundle(void **state)
+{
+	struct images im = { 0, NULL };
+	struct mk k = { 0 };
+	struct vresult r;
+
+	k.debug = 1;
+	assert_int_equal(verify(make_bundle(&k), 0, 1, &im, NULL, 0, &r), TEEC_OK);
 }
 
 static void
@@ -749,6 +778,8 @@ main(void)
 		cmocka_unit_test(test_image_not_in_manifest),
 		cmocka_unit_test(test_image_outside_validity_window),
 		cmocka_unit_test(test_debug_enclave_rejected_and_dev_accepts),
+		cmocka_unit_test(test_dev_root_with_real_pcrs_rejected),
+		cmocka_unit_test(test_allow_debug_accepts_debug_bundle),
 		cmocka_unit_test(test_extra_artifact),
 		cmocka_unit_test(test_not_in_toto_report),
 		cmocka_unit_test(test_swapped_attestation),
