@@ -65,6 +65,10 @@
 #define TEEC_MAX_MEMBER_NAME      255u
 #define TEEC_MAX_LOG_BYTES        (64ull * 1024u * 1024u)
 #define TEEC_MAX_ARTIFACT_BYTES   (64ull * 1024u * 1024u * 1024u)
+#define TEEC_MAX_SPOOL_BYTES      (8ull * 1024u * 1024u * 1024u) /* a bundle read from standard input, spooled to a temporary file */
+
+/* Rendered reports (teec-report show and diff). */
+#define TEEC_MAX_RENDER_BYTES     (256u * 1024u * 1024u) /* one rendered page or diff */
 
 /* Source archives unpacked by the worker. */
 #define TEEC_MAX_SOURCE_ENTRIES   200000u
@@ -79,6 +83,15 @@
 #define TEEC_MAX_PROTO_JSON_BYTES 4096u          /* SOURCE_BEGIN, BUNDLE_BEGIN payload */
 #define TEEC_MAX_LOG_FRAME        (64u * 1024u)  /* one LOG frame's payload */
 #define TEEC_MAX_BUNDLE_BYTES     (64ull * 1024u * 1024u * 1024u) /* a whole bundle */
+
+/*
+ * Enclave image files (EIF), aws-nitro-enclaves-image-format src/defs/mod.rs.
+ * The header's section table has a fixed MAX_NUM_SECTIONS = 32 entries.
+ */
+#define TEEC_MAX_EIF_SECTIONS     32u            /* num_sections (the format's own limit) */
+#define TEEC_MAX_EIF_BYTES        (64ull * 1024u * 1024u * 1024u) /* a whole EIF */
+#define TEEC_MAX_EIF_SIGNATURE_BYTES (64u * 1024u) /* signature section, parsed in memory */
+#define TEEC_MAX_IMAGE_TEXT       1024u          /* a text field of an images.json entry */
 
 /* Streaming. */
 #define TEEC_IO_CHUNK             (256u * 1024u)

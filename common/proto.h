@@ -24,7 +24,7 @@
 #include "common/frame.h"
 #include "common/status.h"
 
-/* Read timeouts of the conversation (teec-protocol(7), TIMEOUTS). */
+/* Read time limits of the conversation (teec-protocol(7), Time limits). */
 #define PROTO_HANDSHAKE_MS	30000	/* HELLO, BUILD_JSON, SOURCE_BEGIN */
 #define PROTO_STREAM_MS		30000	/* each DATA or END frame of a stream */
 #define PROTO_BUILD_MARGIN_S	120	/* added to the build's timeout */
@@ -34,35 +34,37 @@
  * {"size":N,"sha256":"HEX64","commit":"HEX40","source_date_epoch":N,
  *  "timeout":N}; commit and timeout are optional.
  */
-struct proto_source {
+struct proto_source_begin {
 	uint64_t size;              /* bytes of the source tar, at most
 	                               TEEC_MAX_SOURCE_BYTES */
 	uint8_t sha256[32];         /* SHA-256 of the source tar */
-	char commit[65];            /* "" or 40 / 64 lower-case hex digits */
+	int has_commit;
+	char commit[65];            /* 40 or 64 lower-case hex digits */
 	int64_t source_date_epoch;  /* 0 .. PROTO_MAX_EPOCH */
-	unsigned int timeout;       /* 0: not given; else TEEC_TIMEOUT_MIN ..
-	                               TEEC_TIMEOUT_MAX, and the worker refuses
-	                               one above build.json's */
+	int has_timeout;
+	unsigned int timeout;       /* TEEC_TIMEOUT_MIN .. TEEC_TIMEOUT_MAX;
+	                               the worker refuses one above
+	                               build.json's */
 };
 
 /* The last second of the year 9999 (what report.json can state). */
 #define PROTO_MAX_EPOCH		253402300799LL
 
-int proto_source_encode(const struct proto_source *s, struct buf *out,
-    struct teec_err *err);
-int proto_source_decode(const uint8_t *p, size_t n, struct proto_source *s,
-    struct teec_err *err);
+int proto_source_begin_encode(const struct proto_source_begin *s,
+    struct buf *out, struct teec_err *err);
+int proto_source_begin_decode(const uint8_t *p, size_t n,
+    struct proto_source_begin *s, struct teec_err *err);
 
 /* BUNDLE_BEGIN, worker to host: {"size":N,"sha256":"HEX64"}. */
-struct proto_bundle {
+struct proto_bundle_begin {
 	uint64_t size;              /* at most TEEC_MAX_BUNDLE_BYTES */
 	uint8_t sha256[32];
 };
 
-int proto_bundle_encode(const struct proto_bundle *b, struct buf *out,
-    struct teec_err *err);
-int proto_bundle_decode(const uint8_t *p, size_t n, struct proto_bundle *b,
-    struct teec_err *err);
+int proto_bundle_begin_encode(const struct proto_bundle_begin *b,
+    struct buf *out, struct teec_err *err);
+int proto_bundle_begin_decode(const uint8_t *p, size_t n,
+    struct proto_bundle_begin *b, struct teec_err *err);
 
 /*
  * An ERROR frame's code by name ("PROTOCOL", "INPUT", "BUILD",

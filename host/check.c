@@ -82,6 +82,8 @@ check_bundle(const char *path, const struct check_expect *x,
 	bo.images = &images;
 	bo.at_mode = AT_DOCUMENT;
 	bo.dev = 1;
+	bo.dev_root = der;
+	bo.dev_root_len = derlen;
 	rc = bundle_verify(path, &bo, out, &r, err);
 	if (rc == TEEC_ERROR)
 		goto out;

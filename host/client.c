@@ -22,22 +22,6 @@ struct xfer {
 	uint64_t total;
 };
 
-const char *
-client_code_name(unsigned int code)
-{
-	switch (code) {
-	case FRAME_ERR_PROTOCOL:
-		return "PROTOCOL";
-	case FRAME_ERR_INPUT:
-		return "INPUT";
-	case FRAME_ERR_BUILD:
-		return "BUILD";
-	case FRAME_ERR_INTERNAL:
-		return "INTERNAL";
-	}
-	return "unknown";
-}
-
 static int64_t
 mono_ms(void)
 {
@@ -68,15 +52,10 @@ static int
 peer_error(const struct frame *f, struct client_result *res,
     struct teec_err *err)
 {
-	struct frame_error fe;
-	int rc;
-
-	if ((rc = frame_error_decode(f, &fe, err)) != TEEC_OK)
+	if (frame_error_decode(f, &res->fe, err) != TEEC_OK)
 		return TEEC_FAIL;	/* a malformed ERROR breaks the protocol */
 	res->peer_error = 1;
-	res->code = fe.code;
-	memcpy(res->msg, fe.msg, sizeof(res->msg));
-	return teec_errf(err, TEEC_FAIL, "%s", fe.msg);
+	return teec_errf(err, TEEC_FAIL, "%s", res->fe.msg);
 }
 
 /*
@@ -112,7 +91,7 @@ handshake(int fd, struct frame *f, struct client_result *res,
 	if (frame_send_hello(fd, TEEC_PROTOCOL_VERSION, err) != TEEC_OK)
 		return send_failed(fd, f, res, err);
 	if ((rc = frame_recv(fd, f, 2 + TEEC_MAX_FRAME_ERROR_MSG,
-	    CLIENT_HANDSHAKE_MS, err)) != TEEC_OK) {
+	    PROTO_HANDSHAKE_MS, err)) != TEEC_OK) {
 		if (rc == TEEC_FAIL)
 			return violation(fd, err);
 		return rc;
@@ -196,14 +175,14 @@ await_bundle(int fd, const struct client_opts *o, struct frame *f,
 	int rc, cut = 0;
 
 	deadline = mono_ms() + ((int64_t)o->build_timeout +
-	    CLIENT_BUILD_MARGIN_S) * 1000;
+	    PROTO_BUILD_MARGIN_S) * 1000;
 	for (;;) {
 		left = deadline - mono_ms();
 		if (left <= 0)
 			return teec_errf(err, TEEC_ERROR, "the worker sent "
 			    "nothing within the build's time limit of %u s",
 			    o->build_timeout);
-		if ((rc = frame_recv(fd, f, CLIENT_MAX_LOG_FRAME,
+		if ((rc = frame_recv(fd, f, TEEC_MAX_LOG_FRAME,
 		    left > INT32_MAX ? INT32_MAX : (int)left, err)) != TEEC_OK) {
 			if (rc == TEEC_FAIL)
 				return violation(fd, err);
@@ -251,7 +230,7 @@ recv_bundle(int fd, const struct client_opts *o,
 	x.s = CLIENT_BUNDLE;
 	x.total = bb->size;
 	rc = frame_recv_stream(fd, o->bundle_fd, FRAME_BUNDLE_DATA, bb->size,
-	    CLIENT_FRAME_MS, xfer_cb, &x, sha, &got, err);
+	    PROTO_STREAM_MS, xfer_cb, &x, sha, &got, err);
 	xfer_end(o->ev, CLIENT_BUNDLE);
 	if (rc == TEEC_FAIL)
 		return violation(fd, err);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common/frame.h"
+#include "common/proto.h"
 #include "common/status.h"
 
 /*
@@ -18,12 +19,10 @@
  * announced. Does not print: output goes through the events.
  */
 
-#define CLIENT_HANDSHAKE_MS     30000   /* the worker's HELLO */
-#define CLIENT_FRAME_MS         30000   /* each frame of the bundle stream */
+/* Read timeouts: common/proto.h PROTO_HANDSHAKE_MS, PROTO_STREAM_MS and
+ * PROTO_BUILD_MARGIN_S (teec-protocol(7)). */
 #define CLIENT_SEND_MS          30000   /* a write the worker does not take */
-#define CLIENT_BUILD_MARGIN_S   300     /* unpack, hashing, attestation */
 #define CLIENT_ERROR_WAIT_MS    2000    /* for the ERROR behind a failed send */
-#define CLIENT_MAX_LOG_FRAME    (64u * 1024u)
 #define CLIENT_MAX_LOG_SHOWN    TEEC_MAX_LOG_BYTES
 
 enum client_stream { CLIENT_SOURCE, CLIENT_BUNDLE };
@@ -32,7 +31,7 @@ struct client_events {
 	void *arg;
 	/*
 	 * A piece of the build's output, bytes as the worker sent them (at
-	 * most CLIENT_MAX_LOG_FRAME). Called once with p == NULL when more
+	 * most TEEC_MAX_LOG_FRAME). Called once with p == NULL when more
 	 * than CLIENT_MAX_LOG_SHOWN bytes came: the rest is not passed on.
 	 */
 	void (*log)(void *arg, const uint8_t *p, size_t n);
@@ -51,7 +50,8 @@ struct client_opts {
 	uint8_t source_sha256[32];
 	const char *commit;             /* 40 hex digits, or NULL */
 	int64_t source_date_epoch;
-	unsigned int timeout;           /* SOURCE_BEGIN "timeout"; 0: not sent */
+	unsigned int timeout;           /* SOURCE_BEGIN "timeout"; 0: not sent;
+	                                   never above build.json's */
 	unsigned int build_timeout;     /* effective limit, seconds, for the
 	                                   host's own deadline */
 	int bundle_fd;                  /* receives the bundle */
@@ -59,9 +59,8 @@ struct client_opts {
 };
 
 struct client_result {
-	int peer_error;                 /* the worker sent ERROR: code, msg */
-	uint16_t code;                  /* enum frame_error_code */
-	char msg[TEEC_MAX_FRAME_ERROR_MSG + 1];
+	int peer_error;                 /* the worker sent ERROR: fe */
+	struct frame_error fe;
 	uint64_t bundle_size;
 	uint8_t bundle_sha256[32];
 	uint64_t log_bytes;             /* build output received */
@@ -76,9 +75,5 @@ struct client_result {
  */
 int client_build(int fd, const struct client_opts *o,
     struct client_result *res, struct teec_err *err);
-
-/* A stable name for an ERROR code: "PROTOCOL", "INPUT", "BUILD",
- * "INTERNAL", "unknown". */
-const char *client_code_name(unsigned int code);
 
 #endif

@@ -93,7 +93,7 @@ launch_wait(struct worker *w, int timeout_ms)
 }
 
 static void
-local_stop(struct worker *w)
+local_stop(struct worker *w, int graceful)
 {
 	int fd = w->fd;
 
@@ -103,7 +103,7 @@ local_stop(struct worker *w)
 	}
 	if (w->pid <= 0 || w->reaped)
 		return;
-	if (!exited_within(w, 0)) {
+	if (!exited_within(w, graceful ? LAUNCH_KILL_GRACE_MS : 0)) {
 		kill(w->pid, SIGTERM);
 		if (!exited_within(w, LAUNCH_KILL_GRACE_MS)) {
 			kill(-w->pid, SIGKILL);

@@ -43,11 +43,13 @@ struct launcher {
 	int (*start)(const struct launch_cfg *cfg, struct worker *w,
 	    struct teec_err *err);
 	/*
-	 * Stop it if it still runs (SIGTERM, SIGKILL after
-	 * LAUNCH_KILL_GRACE_MS), reap it and close the stream. Safe to call
-	 * twice and on a worker that never started.
+	 * Close the stream, stop the worker if it still runs (SIGTERM,
+	 * SIGKILL after LAUNCH_KILL_GRACE_MS) and reap it. With graceful
+	 * set, first give it LAUNCH_KILL_GRACE_MS to exit by itself (after a
+	 * build, to clean up). Safe to call twice and on a worker that never
+	 * started.
 	 */
-	void (*stop)(struct worker *w);
+	void (*stop)(struct worker *w, int graceful);
 };
 
 /* The local worker: a child connected by a socketpair on fd 3. */

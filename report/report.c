@@ -22,9 +22,9 @@
  * the shape report_write() produces: each member teec defines has one
  * type and exact bounds, and unknown members are refused at every level,
  * except that externalParameters.build is checked as build.json(5) and
- * internalParameters.environment holds any variable names with string
- * values. Duplicate keys, trailing data, bad UTF-8 and excess nesting are
- * refused by json_parse_strict() before the tree is walked.
+ * internalParameters.environment holds any variable names (sorted) with
+ * string values. Duplicate keys, trailing data, bad UTF-8 and excess
+ * nesting are refused by json_parse_strict() before the tree is walked.
  */
 
 #define DOC     "report.json"
@@ -155,7 +155,8 @@ uri_ok(const char *s)
 	return 1;
 }
 
-/* A version such as "0.1.0" or "1.2.3-rc1+g1234": [0-9A-Za-z][0-9A-Za-z.+~-]*. */
+/* A version such as "0.1.0" or "1.2.3-rc1+g1234":
+ * [0-9A-Za-z][0-9A-Za-z.+~-]*. */
 static int
 version_ok(const char *s)
 {
@@ -212,20 +213,6 @@ env_name_ok(const char *s)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!is_alpha(s[i]) && s[i] != '_' && !(i > 0 && is_digit(s[i])))
-			return 0;
-	return 1;
-}
-
-/* Three or four octal digits, as umask(1) prints them. */
-static int
-umask_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n != 3 && n != 4)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '7')
 			return 0;
 	return 1;
 }
@@ -543,6 +530,11 @@ parse_environment(const cJSON *ip, struct report *r, struct teec_err *err)
 			return bad(err, path, "invalid variable name (expected "
 			    "[A-Za-z_][A-Za-z0-9_]*, at most %u bytes)",
 			    TEEC_MAX_ENV_NAME);
+		/* Written sorted, so the object has one form. */
+		if (r->nenv > 0 && strcmp(r->env[r->nenv - 1].name,
+		    v->string) > 0)
+			return bad(err, path, "not sorted after the previous "
+			    "variable (byte order)");
 		if ((rc = json_want_string(v, DOC, path, JSON_EMPTY_OK,
 		    TEEC_MAX_ENV_VALUE, &s, err)) != TEEC_OK)
 			return rc;
@@ -579,12 +571,10 @@ parse_internal(const cJSON *bd, struct report *r, struct teec_err *err)
 	if ((rc = json_get_int(ip, DOC, P_INT, "timeout", 0, TEEC_TIMEOUT_MIN,
 	    TEEC_TIMEOUT_MAX, &r->timeout, err)) != TEEC_OK)
 		return rc;
-	if ((rc = json_get_string(ip, DOC, P_INT, "umask", 0, 0, &s, err)) !=
-	    TEEC_OK)
+	/* The worker always imposes umask 022 (DESIGN: normalized environment). */
+	if ((rc = get_const(ip, P_INT, "umask", REPORT_UMASK, err)) != TEEC_OK)
 		return rc;
-	if (!umask_ok(s))
-		return bad(err, P_INT ".umask", "expected 3 or 4 octal digits");
-	if ((rc = dup_str(&r->umask, s, err)) != TEEC_OK)
+	if ((rc = dup_str(&r->umask, REPORT_UMASK, err)) != TEEC_OK)
 		return rc;
 	if ((rc = json_get_string(ip, DOC, P_INT, "isolation", 0, 0, &s,
 	    err)) != TEEC_OK)
@@ -1008,7 +998,8 @@ report_find_subject(const struct report *r, const char *name)
 }
 
 void
-report_binding(const uint8_t *report, size_t n, uint8_t out[REPORT_BINDING_LEN])
+report_binding(const uint8_t *report, size_t n,
+    uint8_t out[REPORT_BINDING_LEN])
 {
 	static const uint8_t empty[1];
 

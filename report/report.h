@@ -68,7 +68,8 @@ struct report {
 	char *language;             /* externalParameters.build.language */
 	char *command;              /* externalParameters.build.input.cmd */
 	uint8_t source_sha256[32];  /* externalParameters.source.digest.sha256 */
-	char *source_commit;        /* externalParameters.source.gitCommit, may be NULL */
+	char *source_commit;        /* externalParameters.source.gitCommit,
+	                               may be NULL */
 	char *source_uri;           /* resolvedDependencies[0].uri */
 	uint8_t pcrs[3][48];        /* enclave-image annotations pcr0..pcr2 */
 	int has_pcrs;
@@ -77,7 +78,7 @@ struct report {
 	/* internalParameters */
 	size_t nenv;
 	struct report_env *env;     /* environment, in document order */
-	char *umask;
+	char *umask;                /* always REPORT_UMASK */
 	char *isolation;            /* "namespaces", "nitro", "none" */
 	int64_t source_date_epoch;
 	int64_t timeout;
@@ -99,9 +100,13 @@ void report_free(struct report *r);
 /*
  * Parse and check report.json strictly (exact bytes as in the bundle).
  * TEEC_FAIL with a one-line message naming the field when it is not a
- * teec report: wrong _type or predicateType or buildType, missing or
- * mistyped fields, unknown fields at levels teec defines, duplicate keys,
- * bad hex, unsafe or duplicate subject names, over the caps.
+ * teec report: over TEEC_MAX_REPORT_BYTES, wrong _type or predicateType
+ * or buildType, missing or mistyped fields, unknown fields at levels teec
+ * defines, duplicate keys, bad hex, unsafe, unsorted or duplicate subject
+ * names, an invalid build.json inside, over the caps; e.g.
+ * "report.json: subject[2].digest.sha256: not 64 lower-case hex digits".
+ * TEEC_ERROR when out of memory. r is zeroed first and left empty on
+ * failure.
  */
 int report_parse(const uint8_t *p, size_t n, struct report *r,
     struct teec_err *err);

@@ -66,7 +66,7 @@ trust_free(struct trust *t)
 
 /* The local development root, which only --dev trusts. */
 static int
-add_dev_root(struct trust_roots *roots, struct teec_err *err)
+add_dev_root(struct trust *t, struct teec_err *err)
 {
 	char dir[4096], path[4200];
 
@@ -76,7 +76,11 @@ add_dev_root(struct trust_roots *roots, struct teec_err *err)
 	if (access(path, R_OK) != 0)
 		return teec_errf(err, TEEC_ERROR, "--dev: no local development "
 		    "root at %s (it is made by the first local-mode build)", path);
-	return roots_add_pem(roots, path, NULL, err);
+	if (roots_add_pem(&t->roots, path, NULL, err) != TEEC_OK)
+		return TEEC_ERROR;
+	t->dev_root = t->roots.der[t->roots.n - 1];
+	t->dev_root_len = t->roots.der_len[t->roots.n - 1];
+	return TEEC_OK;
 }
 
 int
@@ -99,7 +103,7 @@ trust_load(const struct trust_opts *o, int want_images, struct trust *t,
 				goto out;
 	} else if (roots_load_store(&t->roots, t->storedir, err) != TEEC_OK)
 		goto out;
-	if (o->dev && add_dev_root(&t->roots, err) != TEEC_OK)
+	if (o->dev && add_dev_root(t, err) != TEEC_OK)
 		goto out;
 	if (want_images && images_load_store(t->storedir, &t->images, err) !=
 	    TEEC_OK)

@@ -57,13 +57,17 @@ struct trust {
 	struct trust_roots roots;
 	struct images images;
 	char storedir[4096];                /* "" when none was resolved */
+	const uint8_t *dev_root;            /* --dev: the development root's
+	                                       DER, one of roots; else NULL */
+	size_t dev_root_len;
 };
 
 /*
  * Load the trust: the trust store is resolved (store_resolve()) unless
  * roots were given and no images are wanted; the roots are the --root
  * files when any were given, else the store's; with --dev the local
- * development root (enclave/devca.h) is added, and must exist; with
+ * development root (enclave/devca.h) is added, and must exist, and
+ * t->dev_root points at it (for bundle_opts.dev_root); with
  * want_images, the store's images.json. TEEC_ERROR with err on any
  * problem (t is then empty); trust_free() in every case.
  */

@@ -228,6 +228,13 @@ sig_bytes(struct cbor_cur *c, const char *what, const char *field,
 	return TEEC_OK;
 }
 
+/* A PEM with an encryption header must fail, not ask for a password. */
+static int
+no_password(char *buf, int size, int rwflag, void *u)
+{
+	return -1;
+}
+
 /*
  * PCR8 from the signature section: EifSignature = Vec<PcrSignature>,
  * serialised with serde_cbor (src/defs/mod.rs; EifBuilder::
@@ -326,7 +333,7 @@ parse_signature(const uint8_t *p, size_t n, const char *what,
 		rc = teec_errf(err, TEEC_ERROR, "out of memory");
 		goto out;
 	}
-	if ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) == NULL) {
+	if ((x = PEM_read_bio_X509(bio, NULL, no_password, NULL)) == NULL) {
 		teec_errf(err, TEEC_FAIL, "%s: signature section: the signing "
 		    "certificate does not decode (PEM, X.509 DER)", what);
 		goto out;

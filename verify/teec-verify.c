@@ -206,7 +206,7 @@ text_subjects(struct buf *b, const struct bundle_out *bo)
 	for (i = 0; i < bo->report.nsubjects; i++) {
 		const struct report_subject *s = &bo->report.subjects[i];
 		hex_encode(s->sha256, 32, hex);
-		buf_printf(b, "  %s  %-11s ", hex, !bo->verified ? "unverified" :
+		buf_printf(b, "  %s  %s  ", hex, !bo->verified ? "unverified" :
 		    bo->subj[i].ok ? "checked" : "detached");
 		esc_term(b, s->name, strlen(s->name));
 		buf_putc(b, '\n');
@@ -220,8 +220,7 @@ text_subjects(struct buf *b, const struct bundle_out *bo)
 
 static int
 verify_one_bundle(const char *file, const struct opts *o,
-    const struct trust_roots *roots, const struct images *images,
-    const char *const *files, size_t nfiles)
+    const struct trust *tr, const char *const *files, size_t nfiles)
 {
 	struct teec_err err = { "" };
 	struct bundle_opts bo;
@@ -232,12 +231,14 @@ verify_one_bundle(const char *file, const struct opts *o,
 	int rc;
 
 	memset(&bo, 0, sizeof(bo));
-	bo.roots = roots;
-	bo.images = images;
+	bo.roots = &tr->roots;
+	bo.images = &tr->images;
 	bo.at_mode = o->t.at_arg ? AT_FIXED : AT_DOCUMENT;
 	bo.at = o->t.at;
 	bo.allow_debug = o->t.allow_debug;
 	bo.dev = o->t.dev;
+	bo.dev_root = tr->dev_root;
+	bo.dev_root_len = tr->dev_root_len;
 	bo.files = files;
 	bo.nfiles = nfiles;
 	vresult_init(&r);
@@ -353,8 +354,8 @@ run(int argc, char **argv, int bundle)
 		return TEEC_ERROR;
 	}
 	if (bundle) {
-		worst = verify_one_bundle(argv[optind], &o, &trust.roots,
-		    &trust.images, (const char *const *)argv + optind + 1,
+		worst = verify_one_bundle(argv[optind], &o, &trust,
+		    (const char *const *)argv + optind + 1,
 		    (size_t)(argc - optind - 1));
 	} else {
 		struct chain_cache cache;

@@ -663,6 +663,14 @@ test_unknown_key_internal(void **state)
 }
 
 static void
+test_umask_other(void **state)
+{
+	golden_refused("\"umask\":\"022\"", "\"umask\":\"000\"",
+	    "report.json: predicate.buildDefinition.internalParameters.umask: "
+	    "expected \"022\"");
+}
+
+static void
 test_duplicate_key(void **state)
 {
 	golden_refused("\"umask\":\"022\"", "\"umask\":\"022\",\"umask\":\"000\"",
@@ -960,6 +968,16 @@ test_environment_bad_name(void **state)
 }
 
 static void
+test_environment_unsorted(void **state)
+{
+	golden_refused("\"HOME\":\"/work/home\",\"LC_ALL\":\"C.UTF-8\"",
+	    "\"LC_ALL\":\"C.UTF-8\",\"HOME\":\"/work/home\"",
+	    "report.json: predicate.buildDefinition.internalParameters."
+	    "environment.HOME: not sorted after the previous variable (byte "
+	    "order)");
+}
+
+static void
 test_git_commit_bad(void **state)
 {
 	golden_refused("\"source\":{\"digest\":{\"sha256\":\"" S64 "\"}}",
@@ -1183,6 +1201,7 @@ main(void)
 		cmocka_unit_test(test_unknown_key_subject),
 		cmocka_unit_test(test_unknown_key_run_details),
 		cmocka_unit_test(test_unknown_key_internal),
+		cmocka_unit_test(test_umask_other),
 		cmocka_unit_test(test_duplicate_key),
 		cmocka_unit_test(test_trailing_garbage),
 		cmocka_unit_test(test_invalid_utf8),
@@ -1212,6 +1231,7 @@ main(void)
 		cmocka_unit_test(test_bad_invocation_id),
 		cmocka_unit_test(test_environment_value_not_string),
 		cmocka_unit_test(test_environment_bad_name),
+		cmocka_unit_test(test_environment_unsorted),
 		cmocka_unit_test(test_git_commit_bad),
 		cmocka_unit_test(test_git_commit_null),
 		cmocka_unit_test(test_timeout_out_of_range),

@@ -1,0 +1,839 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * teec-report show: bundles made with a test PKI (as in test_bundle.c)
+ * and bare reports, rendered in each format. The verdict comes first,
+ * the subjects and digests are there, and hostile names and commands
+ * reach no output unescaped.
+ */
+#include "tests/unit/testutil.h"
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+
+#include <cJSON.h>
+
+#include "common/caps.h"
+#include "common/digest.h"
+#include "common/encode.h"
+#include "common/fileio.h"
+#include "enclave/nsm.h"
+#include "report/report.h"
+#include "report/show.h"
+#include "tests/unit/testpki.h"
+#include "verify/bundle.h"
+#include "verify/chain.h"
+#include "verify/images.h"
+
+static struct testpki pki;
+static struct trust_roots roots;
+static struct images images;
+static char dir[64];
+static uint8_t image_pcr[3][48];
+
+/* A subject name and a command an attacker would like to see unescaped. */
+#define HOSTILE_DIR   "<script>alert(1)<"
+#define HOSTILE_NAME  HOSTILE_DIR "/script>\"'&"
+#define GOOD_BUILD    "{\"language\":\"c\",\"input\":{\"cmd\":\"make\"," \
+	"\"env\":{\"CFLAGS\":\"-O2\"}},\"output\":{\"files\":[\"hello\",\"lib/x.so\"]}}"
+/* input.cmd as JSON: the same bytes as HOSTILE_CMD */
+#define HOSTILE_BUILD "{\"language\":\"c\",\"input\":{\"cmd\":\"make " \
+	"<script>alert(1)</script> \\\"'& `id` | x \\u001b[31m\"}," \
+	"\"output\":{\"files\":[\"hello\"]}}"
+
+struct mk {
+	int hostile;            /* the hostile subject and command */
+	int corrupt_report;     /* a byte of report.json changed after signing */
+	int debug;              /* zero PCRs */
+};
+
+static void
+put_file(const char *name, const char *data)
+{
+	int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write_all(fd, data, strlen(data)), 0);
+	close(fd);
+}
+
+static int
+setup(void **state)
+{
+	struct testpki_opts o;
+	struct teec_err err;
+	char json[1024], h[3][97];
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	o.ninter = 1;
+	if (testpki_make(&o, &pki) != 0)
+		return -1;
+	roots_init(&roots);
+	if (roots_add_der(&roots, pki.bundle[0], pki.bundle_len[0], &err) != TEEC_OK)
+		return -1;
+	snprintf(dir, sizeof(dir), "/tmp/teec-render.XXXXXX");
+	if (mkdtemp(dir) == NULL || chdir(dir) != 0)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		memset(image_pcr[i], 0x21 * (int)(i + 1), 48);
+		hex_encode(image_pcr[i], 48, h[i]);
+	}
+	snprintf(json, sizeof(json),
+	    "{\"images\":[{\"name\":\"c-gcc12\",\"language\":\"c\",\"toolchain\":"
+	    "\"gcc 12.2\",\"pcrs\":{\"0\":\"%s\",\"1\":\"%s\",\"2\":\"%s\"},"
+	    "\"valid_from\":\"2000-01-01T00:00:00Z\"}]}", h[0], h[1], h[2]);
+	if (images_parse("images.json", (const uint8_t *)json, strlen(json),
+	    &images, &err) != TEEC_OK)
+		return -1;
+	mkdir("lib", 0755);
+	mkdir(HOSTILE_DIR, 0755);
+	put_file("hello", "\177ELF hello");
+	put_file("lib/x.so", "shared object");
+	put_file(HOSTILE_NAME, "hostile");
+	put_file("build.log", "cc -o hello hello.c\n");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	testpki_free(&pki);
+	roots_free(&roots);
+	images_free(&images);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+subject(struct report_subject *s, const char *name)
+{
+	struct buf b;
+	struct teec_err err;
+
+	memset(s, 0, sizeof(*s));
+	s->name = (char *)name;
+	assert_int_equal(read_file_capped(name, 1 << 20, &b, &err), TEEC_OK);
+	sha256(b.data, b.len, s->sha256);
+	sha384(b.data, b.len, s->sha384);
+	s->has_sha384 = 1;
+	buf_free(&b);
+}
+
+static void
+make_report(const struct mk *k, struct buf *out)
+{
+	static const char *const en[] = { "LC_ALL", "PATH", "TZ" };
+	static const char *const ev[] = { "C.UTF-8", "/usr/bin:/bin", "UTC" };
+	struct report_subject subj[3];
+	struct report_dep dep[2];
+	struct report_input in;
+	struct teec_err err;
+	uint8_t src[32], logd[32];
+	const char *bj = k->hostile ? HOSTILE_BUILD : GOOD_BUILD;
+
+	memset(&in, 0, sizeof(in));
+	memset(dep, 0, sizeof(dep));
+	memset(src, 0xab, sizeof(src));
+	subject(&subj[0], "hello");
+	subject(&subj[1], "lib/x.so");
+	if (k->hostile)
+		subject(&subj[2], HOSTILE_NAME);
+	assert_int_equal(sha256_file("build.log", logd, NULL, &err), TEEC_OK);
+	dep[0].uri = "https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz";
+	memset(dep[0].sha256, 0x5a, 32);
+	dep[0].has_sha256 = 1;
+	dep[0].method = "GET";
+	dep[0].status = 200;
+	dep[0].size = 1017722;
+	dep[1].uri = "https://telemetry.example.com/ping";
+	dep[1].method = "POST";
+	dep[1].status = -1;
+	dep[1].size = -1;
+	dep[1].refused = 1;
+	dep[1].reason = "no network policy allows this host";
+	in.build_json = (const uint8_t *)bj;
+	in.build_json_len = strlen(bj);
+	in.source_sha256 = src;
+	in.source_commit = "8f3c1e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6";
+	in.env_names = en;
+	in.env_values = ev;
+	in.nenv = 3;
+	in.source_date_epoch = 1700000000;
+	in.timeout = 3600;
+	in.isolation = "nitro";
+	in.builder_id = "https://teec.dev/builder/nitro/v1";
+	in.builder_version = "0.1.0";
+	in.invocation_id = "123e4567-e89b-42d3-a456-426614174000";
+	in.started = 1700000000;
+	in.finished = 1700000010;
+	in.subjects = subj;
+	in.nsubjects = k->hostile ? 3 : 2;
+	in.deps = dep;
+	in.ndeps = 2;
+	in.log_sha256 = logd;
+	in.pcrs = k->debug ? NULL : (const uint8_t (*)[48])image_pcr;
+	buf_init(out, TEEC_MAX_REPORT_BYTES);
+	if (report_write(&in, out, &err) != TEEC_OK)
+		fail_msg("report_write: %s", err.msg);
+}
+
+static const char *
+make_bundle(const struct mk *k)
+{
+	static char path[256];
+	static const uint8_t zero[16][48];
+	uint8_t pcrs[16][48];
+	struct bundle_artifact arts[3];
+	struct nitro_fields f;
+	struct teec_err err;
+	struct buf rep, doc;
+	uint8_t ud[REPORT_BINDING_LEN];
+	size_t narts = 0;
+	int fd;
+
+	make_report(k, &rep);
+	report_binding(rep.data, rep.len, ud);
+	memset(pcrs, 0, sizeof(pcrs));
+	memcpy(pcrs, image_pcr, sizeof(image_pcr));
+	memset(pcrs[4], 0x44, 48);          /* an instance PCR, non-zero */
+	memset(&f, 0, sizeof(f));
+	f.pcrs = k->debug ? zero : (const uint8_t (*)[48])pcrs;
+	f.npcrs = 16;
+	f.user_data = ud;
+	f.user_data_len = sizeof(ud);
+	buf_init(&doc, TEEC_MAX_DOC_BYTES);
+	assert_int_equal(testpki_doc(&pki, &f, 0, &doc), 0);
+	if (k->corrupt_report)
+		rep.data[rep.len / 2] ^= 0x01;
+	arts[narts].name = "hello";
+	arts[narts++].path = "hello";
+	arts[narts].name = "lib/x.so";
+	arts[narts++].path = "lib/x.so";
+	if (k->hostile) {
+		arts[narts].name = HOSTILE_NAME;
+		arts[narts++].path = HOSTILE_NAME;
+	}
+	snprintf(path, sizeof(path), "%s/b.teec", dir);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	if (bundle_write(fd, rep.data, rep.len, doc.data, doc.len, "build.log",
+	    arts, narts, &err) != TEEC_OK)
+		fail_msg("bundle_write: %s", err.msg);
+	close(fd);
+	buf_free(&rep);
+	buf_free(&doc);
+	return path;
+}
+
+static const char *
+make_bare(const struct mk *k)
+{
+	static char path[256];
+	struct buf rep;
+
+	make_report(k, &rep);
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	assert_int_equal(write_file_atomic(path, rep.data, rep.len, 0644, NULL),
+	    TEEC_OK);
+	buf_free(&rep);
+	return path;
+}
+
+static int
+load(const char *path, struct show *s)
+{
+	struct show_opts o;
+	struct teec_err err = { "" };
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.roots = &roots;
+	o.images = &images;
+	o.time_source = "document";
+	rc = show_load(path, &o, s, &err);
+	if (rc == TEEC_ERROR)
+		print_message("show_load: %s\n", err.msg);
+	return rc;
+}
+
+/* Render s in f; the caller frees *out. */
+static void
+render(const struct show *s, enum show_format f, struct buf *out)
+{
+	struct teec_err err = { "" };
+
+	buf_init(out, TEEC_MAX_RENDER_BYTES);
+	if (show_render(out, s, f, &err) != TEEC_OK)
+		fail_msg("show_render: %s", err.msg);
+	assert_non_null(out->data);
+	if (getenv("DUMP")) { static int dn; char dp[300]; snprintf(dp, sizeof(dp), "%s/%02d.%d", getenv("DUMP"), dn++, (int)f); write_file_atomic(dp, out->data, out->len, 0644, NULL); }
+}
+
+#define HAS(b, s) do { \
+	if (strstr((const char *)(b).data, (s)) == NULL) { \
+		print_message("%s\n", (const char *)(b).data); \
+		fail_msg("no \"%s\" in the output above", (s)); \
+	} \
+} while (0)
+#define HASNT(b, s) do { \
+	if (strstr((const char *)(b).data, (s)) != NULL) { \
+		print_message("%s\n", (const char *)(b).data); \
+		fail_msg("\"%s\" in the output above", (s)); \
+	} \
+} while (0)
+
+static void
+hexof(const char *file, char out[65])
+{
+	uint8_t md[32];
+	struct teec_err err;
+
+	assert_int_equal(sha256_file(file, md, NULL, &err), TEEC_OK);
+	hex_encode(md, 32, out);
+}
+
+/* Only printable ASCII, line feeds and (HTML, Markdown) nothing else. */
+static void
+no_raw_controls(const struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if (b->data[i] != '\n' && (b->data[i] < 0x20 || b->data[i] >= 0x7f))
+			fail_msg("raw byte 0x%02x at %zu", b->data[i], i);
+}
+
+static void
+test_text_good_bundle(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char h[65], first[256];
+
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	snprintf(first, sizeof(first), "%s/b.teec: VERIFIED\n", dir);
+	assert_memory_equal(out.data, first, strlen(first));
+	hexof("hello", h);
+	HAS(out, h);
+	HAS(out, "  hello ");
+	HAS(out, "lib/x.so");
+	HAS(out, "matches its artifact");
+	HAS(out, "trusted image  c-gcc12");
+	HAS(out, "PCR4");                        /* non-zero: shown */
+	HASNT(out, "PCR5");                      /* zero: left out */
+	HAS(out, "test root (NOT AWS)");
+	HAS(out, "enclave clock, not attested time");
+	HAS(out, "8f3c1e2d4b5a69788796a5b4c3d2e1f0a9b8c7d6");
+	HAS(out, "https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz");
+	HAS(out, "no network policy allows this host");
+	HAS(out, "CFLAGS");
+	HAS(out, "verification time");
+	no_raw_controls(&out);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_markdown_good_bundle(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char h[65], cell[200];
+
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_MARKDOWN, &out);
+	HAS(out, "# teec report: ");
+	HAS(out, "\n\n**VERIFIED**\n");
+	HAS(out, "| name | artifact | sha256 | sha384 |\n| --- | --- | --- | --- |\n");
+	hexof("hello", h);
+	snprintf(cell, sizeof(cell), "| hello | matches its artifact | `%s` |", h);
+	HAS(out, cell);
+	HAS(out, "## Enclave image");
+	HAS(out, "| trusted image | c-gcc12 |");
+	assert_true(strstr((char *)out.data, "**VERIFIED**") <
+	    strstr((char *)out.data, "## Checks"));
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_html_good_bundle(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char h[65];
+
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_HTML, &out);
+	assert_memory_equal(out.data, "<!DOCTYPE html>\n", 16);
+	HAS(out, "<p class=\"verdict ok\">VERIFIED</p>");
+	hexof("hello", h);
+	HAS(out, h);
+	HAS(out, "<td>hello</td>");
+	HAS(out, "c-gcc12");
+	HAS(out, "</html>\n");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_json_good_bundle(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	cJSON *j;
+	const cJSON *subj, *x;
+	char h[65];
+
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_JSON, &out);
+	assert_non_null(j = cJSON_ParseWithLength((char *)out.data, out.len));
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "verified")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "reason")));
+	assert_true(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "checks")));
+	x = cJSON_GetObjectItemCaseSensitive(j, "report");
+	subj = cJSON_GetObjectItemCaseSensitive(x, "subjects");
+	assert_int_equal(cJSON_GetArraySize(subj), 2);
+	x = cJSON_GetArrayItem(subj, 0);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(x, "name")->valuestring,
+	    "hello");
+	hexof("hello", h);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(x, "sha256")->valuestring,
+	    h);
+	x = cJSON_GetObjectItemCaseSensitive(j, "image");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(x, "name")->valuestring,
+	    "c-gcc12");
+	x = cJSON_GetObjectItemCaseSensitive(j, "document");
+	assert_true(cJSON_IsObject(x));
+	x = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j,
+	    "report"), "build");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(x, "language")->valuestring,
+	    "c");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(j, "kind")->valuestring,
+	    "bundle");
+	cJSON_Delete(j);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_failing_bundle_reason_first(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	const char *nl, *p;
+	cJSON *j;
+
+	k.corrupt_report = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_FAIL);
+	render(&s, SHOW_TEXT, &out);
+	nl = strchr((char *)out.data, '\n');
+	p = strstr((char *)out.data, "NOT VERIFIED (BINDING_MISMATCH): ");
+	assert_non_null(p);
+	assert_true(p < nl);                   /* on the first line */
+	HAS(out, "Not verified: everything below is what the bundle says");
+	buf_free(&out);
+
+	render(&s, SHOW_MARKDOWN, &out);
+	p = strstr((char *)out.data, "**NOT VERIFIED (BINDING\\_MISMATCH)");
+	assert_non_null(p);
+	assert_true(p < strstr((char *)out.data, "## "));
+	buf_free(&out);
+
+	render(&s, SHOW_HTML, &out);
+	p = strstr((char *)out.data, "<p class=\"verdict fail\">NOT VERIFIED "
+	    "(BINDING_MISMATCH)");
+	assert_non_null(p);
+	assert_true(p < strstr((char *)out.data, "<section"));
+	buf_free(&out);
+
+	render(&s, SHOW_JSON, &out);
+	assert_non_null(j = cJSON_ParseWithLength((char *)out.data, out.len));
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "verified")));
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(j, "reason")->valuestring,
+	    "BINDING_MISMATCH");
+	cJSON_Delete(j);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_untrusted_image_fails(void **state)
+{
+	struct mk k = { 0 };
+	struct show_opts o;
+	struct images none = { 0, NULL };
+	struct teec_err err;
+	struct show s;
+	struct buf out;
+
+	memset(&o, 0, sizeof(o));
+	o.roots = &roots;
+	o.images = &none;
+	assert_int_equal(show_load(make_bundle(&k), &o, &s, &err), TEEC_FAIL);
+	render(&s, SHOW_TEXT, &out);
+	HAS(out, "NOT VERIFIED (UNKNOWN_IMAGE)");
+	HAS(out, "no trusted image matches the attested PCRs");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_debug_bundle_dev_and_refused(void **state)
+{
+	struct mk k = { 0 };
+	struct show_opts o;
+	struct teec_err err;
+	struct show s;
+	struct buf out;
+
+	k.debug = 1;
+	memset(&o, 0, sizeof(o));
+	o.roots = &roots;
+	o.images = &images;
+	/* the test root stands for the development root */
+	o.dev = 1;
+	o.dev_root = pki.bundle[0];
+	o.dev_root_len = pki.bundle_len[0];
+	assert_int_equal(show_load(make_bundle(&k), &o, &s, &err), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	HAS(out, "a local development build (zero PCRs), accepted by --dev");
+	HAS(out, "  hello     matches its artifact");
+	buf_free(&out);
+	render(&s, SHOW_JSON, &out);
+	HAS(out, "\"image\":{\"name\":\"local development build\"}");
+	buf_free(&out);
+	show_free(&s);
+
+	/* without --dev: a debug-mode enclave, refused */
+	o.dev = 0;
+	o.dev_root = NULL;
+	o.dev_root_len = 0;
+	assert_int_equal(show_load(make_bundle(&k), &o, &s, &err), TEEC_FAIL);
+	render(&s, SHOW_TEXT, &out);
+	HAS(out, "NOT VERIFIED (DEBUG_ENCLAVE)");
+	HAS(out, "a debug-mode enclave (zero PCRs): not accepted");
+	HAS(out, "  hello     unverified");
+	buf_free(&out);
+	render(&s, SHOW_JSON, &out);
+	HAS(out, "\"image\":null");
+	HAS(out, "\"in_bundle\":true,\"matches\":false");
+	buf_free(&out);
+	show_free(&s);
+}
+
+/* Every "http" of the page: only the type URIs, as text between tags. */
+static void
+html_no_references(const struct buf *b)
+{
+	static const char *const ok[] = {
+		"https://in-toto.io/Statement/v1</td>",
+		"https://slsa.dev/provenance/v1</td>",
+		"https://teec.dev/build/v1</td>",
+		"https://teec.dev/builder/nitro/v1</td>",
+		"http-equiv=\"Content-Security-Policy\"",
+		/* the dependencies are shown as text too */
+		"https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz</td>",
+		"https://telemetry.example.com/ping</td>",
+		NULL,
+	};
+	const char *p = (const char *)b->data;
+	size_t i;
+
+	while ((p = strstr(p, "http")) != NULL) {
+		for (i = 0; ok[i] != NULL; i++)
+			if (strncmp(p, ok[i], strlen(ok[i])) == 0)
+				break;
+		if (ok[i] == NULL)
+			fail_msg("an http reference: %.60s", p);
+		if (p[-1] != '>' && strncmp(p, "http-equiv", 10) != 0)
+			fail_msg("http not at the start of a text node: %.60s", p - 10);
+		p += 4;
+	}
+	HASNT(*b, "src=");
+	HASNT(*b, "href");
+	HASNT(*b, "url(");
+	HASNT(*b, "@import");
+	HASNT(*b, "<script");
+	HASNT(*b, "<link");
+	HASNT(*b, "<img");
+}
+
+static void
+test_hostile_html_escaped(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+
+	k.hostile = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_HTML, &out);
+	HASNT(out, "alert(1)</script>");
+	HASNT(out, "\"'&");
+	HASNT(out, "<script");
+	HAS(out, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;");
+	HAS(out, "make &lt;script&gt;alert(1)&lt;/script&gt; &quot;&#39;&amp; "
+	    "`id` | x \\x1b[31m");
+	no_raw_controls(&out);
+	html_no_references(&out);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_hostile_markdown_escaped(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+
+	k.hostile = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_MARKDOWN, &out);
+	HASNT(out, "<script");
+	HASNT(out, "\"'&");
+	HASNT(out, "`id`");
+	HASNT(out, " | x \\");
+	HAS(out, "| &lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp; |");
+	HAS(out, "make &lt;script&gt;alert(1)&lt;/script&gt; &quot;&#39;&amp; "
+	    "\\`id\\` \\| x \\\\x1b\\[31m");
+	no_raw_controls(&out);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_hostile_text_escaped(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+
+	k.hostile = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	HAS(out, HOSTILE_NAME);         /* printable: shown as it is */
+	HAS(out, "| x \\x1b[31m");      /* the escape byte as \x1b */
+	no_raw_controls(&out);
+	buf_free(&out);
+
+	render(&s, SHOW_JSON, &out);
+	no_raw_controls(&out);
+	HAS(out, "\\u001b[31m");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_bare_report_unverified(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char h[65], first[300];
+	cJSON *j;
+
+	assert_int_equal(load(make_bare(&k), &s), TEEC_FAIL);
+	assert_int_equal(s.kind, SHOW_REPORT);
+	render(&s, SHOW_TEXT, &out);
+	snprintf(first, sizeof(first), "%s/report.json: UNVERIFIED: a bare "
+	    "report.json carries no attestation\n", dir);
+	assert_memory_equal(out.data, first, strlen(first));
+	hexof("hello", h);
+	HAS(out, h);
+	HAS(out, "  FAIL  attestation none: a bare report.json carries no attestation");
+	HAS(out, "unknown: a bare report.json carries no attestation");
+	buf_free(&out);
+
+	render(&s, SHOW_JSON, &out);
+	assert_non_null(j = cJSON_ParseWithLength((char *)out.data, out.len));
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "verified")));
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(j, "reason")->valuestring,
+	    "UNVERIFIED");
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "document")));
+	assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "report")));
+	cJSON_Delete(j);
+	buf_free(&out);
+
+	render(&s, SHOW_HTML, &out);
+	HAS(out, "<p class=\"verdict fail\">UNVERIFIED: a bare report.json");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_bare_report_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"subject\":[]}",
+		"{}",
+		"{\"_type\":\"https://in-toto.io/Statement/v1\",\"_type\":1}",
+		"  {\"x\":",
+		"",
+	};
+	struct show s;
+	struct buf out;
+	char path[256];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/bad.json", dir);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(write_file_atomic(path, bad[i], strlen(bad[i]),
+		    0644, NULL), TEEC_OK);
+		assert_int_equal(load(path, &s), TEEC_FAIL);
+		assert_int_equal(s.kind, SHOW_REPORT);
+		assert_null(show_report(&s));
+		render(&s, SHOW_TEXT, &out);
+		HAS(out, ": NOT VERIFIED (BAD_REPORT): report.json");
+		buf_free(&out);
+		show_free(&s);
+	}
+}
+
+static void
+test_bare_report_too_large(void **state)
+{
+	struct show s;
+	struct buf out;
+	char path[256];
+	char *big;
+
+	snprintf(path, sizeof(path), "%s/big.json", dir);
+	assert_non_null(big = malloc(TEEC_MAX_REPORT_BYTES + 2));
+	memset(big, ' ', TEEC_MAX_REPORT_BYTES + 2);
+	big[0] = '{';
+	assert_int_equal(write_file_atomic(path, big, TEEC_MAX_REPORT_BYTES + 2,
+	    0644, NULL), TEEC_OK);
+	free(big);
+	assert_int_equal(load(path, &s), TEEC_FAIL);
+	render(&s, SHOW_TEXT, &out);
+	HAS(out, "larger than 4194304 bytes");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+with_stdin(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+}
+
+static void
+test_stdin_bundle_and_report(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	int saved = dup(STDIN_FILENO);
+
+	with_stdin(make_bundle(&k));
+	assert_int_equal(load("-", &s), TEEC_OK);
+	assert_int_equal(s.kind, SHOW_BUNDLE);
+	render(&s, SHOW_TEXT, &out);
+	assert_memory_equal(out.data, "standard input: VERIFIED\n", 25);
+	buf_free(&out);
+	show_free(&s);
+
+	with_stdin(make_bare(&k));
+	assert_int_equal(load("-", &s), TEEC_FAIL);
+	assert_int_equal(s.kind, SHOW_REPORT);
+	assert_non_null(show_report(&s));
+	show_free(&s);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+}
+
+static void
+test_garbage_is_a_bad_bundle(void **state)
+{
+	struct show s;
+	struct buf out;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/garbage", dir);
+	assert_int_equal(write_file_atomic(path, "not a bundle at all", 19, 0644,
+	    NULL), TEEC_OK);
+	assert_int_equal(load(path, &s), TEEC_FAIL);
+	assert_int_equal(s.kind, SHOW_BUNDLE);
+	render(&s, SHOW_TEXT, &out);
+	HAS(out, "NOT VERIFIED (BAD_BUNDLE)");
+	HAS(out, "report.json could not be read or parsed");
+	buf_free(&out);
+	render(&s, SHOW_HTML, &out);
+	HAS(out, "BAD_BUNDLE");
+	buf_free(&out);
+	render(&s, SHOW_JSON, &out);
+	HAS(out, "\"report\":null");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_unreadable_is_error(void **state)
+{
+	struct show s;
+
+	assert_int_equal(load("/nonexistent/b.teec", &s), TEEC_ERROR);
+	show_free(&s);
+	assert_int_equal(load("/", &s), TEEC_ERROR);
+	show_free(&s);
+}
+
+static void
+test_render_cap_is_error(void **state)
+{
+	struct mk k = { 0 };
+	struct teec_err err;
+	struct show s;
+	struct buf out;
+	int f;
+
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	for (f = SHOW_TEXT; f <= SHOW_JSON; f++) {
+		buf_init(&out, 512);
+		assert_int_equal(show_render(&out, &s, (enum show_format)f, &err),
+		    TEEC_ERROR);
+		buf_free(&out);
+	}
+	show_free(&s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_good_bundle),
+		cmocka_unit_test(test_markdown_good_bundle),
+		cmocka_unit_test(test_html_good_bundle),
+		cmocka_unit_test(test_json_good_bundle),
+		cmocka_unit_test(test_failing_bundle_reason_first),
+		cmocka_unit_test(test_untrusted_image_fails),
+		cmocka_unit_test(test_debug_bundle_dev_and_refused),
+		cmocka_unit_test(test_hostile_html_escaped),
+		cmocka_unit_test(test_hostile_markdown_escaped),
+		cmocka_unit_test(test_hostile_text_escaped),
+		cmocka_unit_test(test_bare_report_unverified),
+		cmocka_unit_test(test_bare_report_malformed),
+		cmocka_unit_test(test_bare_report_too_large),
+		cmocka_unit_test(test_stdin_bundle_and_report),
+		cmocka_unit_test(test_garbage_is_a_bad_bundle),
+		cmocka_unit_test(test_unreadable_is_error),
+		cmocka_unit_test(test_render_cap_is_error),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
