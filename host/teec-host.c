@@ -141,13 +141,10 @@ ui_progress_end(void *arg, enum client_stream s)
 static void
 ui_note(void *arg, const char *line)
 {
-	errmsg(line);
-}
+	struct ui *u = arg;
 
-static void
-print_hex(struct buf *b, const uint8_t *p, size_t n)
-{
-	buf_hex(b, p, n);
+	if (!u->quiet)
+		errmsg(line);
 }
 
 static void
@@ -162,13 +159,13 @@ summary(const struct run_result *res)
 	esc_term(&b, res->out, strlen(res->out));
 	buf_printf(&b, " (%llu bytes), checked with the local development "
 	    "root\nsource: sha256 ", (unsigned long long)res->bundle_size);
-	print_hex(&b, res->source_sha256, 32);
+	buf_hex(&b, res->source_sha256, 32);
 	if (res->commit[0] != '\0')
 		buf_printf(&b, "  commit %s", res->commit);
 	buf_printf(&b, "\n");
 	for (i = 0; i < r->nsubjects; i++) {
 		buf_printf(&b, "output: sha256 ");
-		print_hex(&b, r->subjects[i].sha256, 32);
+		buf_hex(&b, r->subjects[i].sha256, 32);
 		buf_printf(&b, "  ");
 		esc_term(&b, r->subjects[i].name, strlen(r->subjects[i].name));
 		buf_printf(&b, "\n");
@@ -291,6 +288,7 @@ cmd_build(int argc, char **argv)
 	ev.progress_end = ui_progress_end;
 	o.ev = &ev;
 	o.note = ui_note;
+	o.note_arg = &u;
 
 	run_state_init(&g_state);
 	catch_signals();

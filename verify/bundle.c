@@ -523,10 +523,8 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 	if (out->nartifacts == 0)
 		vresult_ok(r, "artifacts", "detached: the bundle carries no artifacts");
 	else
-		vresult_ok(r, "artifacts", "%zu artifact%s match%s their subjects%s",
-		    out->nartifacts, out->nartifacts == 1 ? "" : "s",
-		    out->nartifacts == 1 ? "es" : "",
-		    missing ? " (some subjects travel separately)" : "");
+		vresult_ok(r, "artifacts", "every artifact matches its subject (%zu in the bundle%s)",
+		    out->nartifacts, missing ? ", some subjects travel separately" : "");
 
 	/* 7. detached files: a subject of the same base name and digest */
 	if (o->nfiles > 0) {

@@ -16,7 +16,6 @@
 #include "common/timefmt.h"
 #include "verify/images.h"
 
-#define IMG_TEXT_MAX 1024       /* name, language, toolchain, recipe, source, note */
 
 static void
 image_clear(struct image *e)
@@ -50,7 +49,7 @@ dup_opt(const cJSON *o, const char *what, const char *path, const char *key,
 	const char *s = NULL;
 
 	*out = NULL;
-	if (json_get_string(o, what, path, key, JSON_OPTIONAL, IMG_TEXT_MAX, &s,
+	if (json_get_string(o, what, path, key, JSON_OPTIONAL, TEEC_MAX_IMAGE_TEXT, &s,
 	    err) != TEEC_OK)
 		return TEEC_ERROR;
 	if (s != NULL && (*out = strdup(s)) == NULL)
@@ -92,7 +91,7 @@ parse_entry(const char *what, const cJSON *o, size_t idx, struct image *e,
 	snprintf(path, sizeof(path), "images[%zu]", idx);
 	if (json_want_object(o, what, path, err) != TEEC_OK ||
 	    json_only_keys(o, keys, what, path, err) != TEEC_OK ||
-	    json_get_string(o, what, path, "name", 0, IMG_TEXT_MAX, &name, err) != TEEC_OK)
+	    json_get_string(o, what, path, "name", 0, TEEC_MAX_IMAGE_TEXT, &name, err) != TEEC_OK)
 		return TEEC_ERROR;
 	if ((e->name = strdup(name)) == NULL)
 		return teec_errf(err, TEEC_ERROR, "out of memory");
@@ -161,7 +160,7 @@ images_parse(const char *what, const uint8_t *p, size_t n, struct images *im,
 	if (json_want_object(root, what, "", err) != TEEC_OK ||
 	    json_only_keys(root, top, what, "", err) != TEEC_OK ||
 	    json_get_string(root, what, "", "note", JSON_OPTIONAL | JSON_EMPTY_OK,
-	    IMG_TEXT_MAX * 4, &note, err) != TEEC_OK ||
+	    TEEC_MAX_IMAGE_TEXT * 4, &note, err) != TEEC_OK ||
 	    json_get_array(root, what, "", "images", JSON_EMPTY_OK, TEEC_MAX_IMAGES,
 	    &arr, &count, err) != TEEC_OK)
 		goto out;

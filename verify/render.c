@@ -7,6 +7,7 @@
 #include "verify/render.h"
 
 #define HEX_WRAP 48     /* bytes of a long field per text line */
+#define HEX_SHOWN 96    /* bytes of a long field shown as text */
 
 int
 json_str_any(struct buf *b, const void *p, size_t n)
@@ -55,12 +56,15 @@ opt_text(struct buf *b, const char *name, const struct nitro_opt *o)
 
 	if (!o->present)
 		return buf_printf(b, "  %-11s null\n", name);
-	rc |= buf_printf(b, "  %-11s %zu bytes%s", name, o->n, o->n ? "\n" : "\n");
-	for (i = 0; i < o->n; i += HEX_WRAP) {
+	rc |= buf_printf(b, "  %-11s %zu bytes\n", name, o->n);
+	for (i = 0; i < o->n && i < HEX_SHOWN; i += HEX_WRAP) {
 		rc |= buf_printf(b, "  %-11s ", "");
 		rc |= buf_hex(b, o->p + i, o->n - i < HEX_WRAP ? o->n - i : HEX_WRAP);
 		rc |= buf_putc(b, '\n');
 	}
+	if (o->n > HEX_SHOWN)
+		rc |= buf_printf(b, "  %-11s ... %zu more bytes (--format json shows all)\n",
+		    "", o->n - HEX_SHOWN);
 	return rc;
 }
 

@@ -25,6 +25,7 @@
 #include "verify/bundle.h"
 #include "verify/cli.h"
 #include "verify/images.h"
+#include "verify/measure.h"
 
 enum fmt { FMT_TEXT, FMT_JSON };
 
@@ -47,6 +48,10 @@ usage(FILE *f)
 	    "       teec-verify attestation [--root FILE.pem]... [--trust-store DIR]\n"
 	    "           [--at now|RFC3339|@UNIXSECONDS] [--allow-debug]\n"
 	    "           [--format text|json] FILE...\n"
+	    "       teec-verify measure [--format text|json] IMAGE.eif\n"
+	    "       teec-verify measure [--format text|json] --add NAME [--trust-store DIR]\n"
+	    "           [--language TEXT] [--toolchain TEXT] [--recipe TEXT]\n"
+	    "           [--source TEXT] [--note TEXT] IMAGE.eif\n"
 	    "       teec-verify --help | --version\n");
 }
 
@@ -390,6 +395,8 @@ main(int argc, char **argv)
 		return run(argc - 1, argv + 1, 0);
 	if (strcmp(argv[1], "bundle") == 0)
 		return run(argc - 1, argv + 1, 1);
+	if (strcmp(argv[1], "measure") == 0)
+		return cmd_measure(argc - 1, argv + 1);
 	/* The bare form: teec-verify [options] BUNDLE [FILE...] */
 	return run(argc, argv, 1);
 }

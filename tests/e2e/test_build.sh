@@ -65,9 +65,12 @@ fi
 # The command line.
 expect_exit version 0 "$H" --version && expect_grep version_text "teec-host 0." "$T/out"
 expect_exit help 0 "$H" --help
-man_synopsis=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh/p' man/teec-host.1 | grep -c '^\.Op')
-usage_opts=$(grep -o '\[[^]]*\]' "$T/out" | wc -l | tr -d ' ')
-check help_matches_man_synopsis [ "$man_synopsis" -eq "$usage_opts" ]
+# usage() equals the SYNOPSIS: the same options in the same order.
+man_opts=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' man/teec-host.1 |
+    sed -n 's/^\.Op Fl \(.*\)$/[-\1]/p' | sed -e 's/\\-/-/g' -e 's/ Ar / /' | tr '\n' ' ')
+usage_opts=$(grep -o '\[[^]]*\]' "$T/out" | tr '\n' ' ')
+why="man '$man_opts' vs usage '$usage_opts'"
+check help_matches_man_synopsis [ -n "$man_opts" -a "$man_opts" = "$usage_opts" ]
 expect_exit no_command 2 "$H"
 expect_exit unknown_command 2 "$H" make
 expect_exit unknown_option 2 "$H" build --eif x.eif
