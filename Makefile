@@ -58,7 +58,7 @@ $(BIN)/%: $(B)/libteec.a
 	@mkdir -p $(BIN)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %/$*.c,$(MAINS)) $(B)/libteec.a $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libteec.a
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libteec.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(shell $(PKG) --cflags cmocka) $(LDFLAGS) -o $@ $< \
 	    $(B)/libteec.a $(LDLIBS) $(shell $(PKG) --libs cmocka)

@@ -259,7 +259,8 @@ run_build(const struct run_opts *o, struct run_state *st,
 	co.bundle_fd = af.fd;
 	co.ev = o->ev;
 	crc = client_build(st->w.fd, &co, &cr, err);
-	l->stop(&st->w, crc == TEEC_OK);
+	/* Let a worker that is done remove its work directory. */
+	l->stop(&st->w, !st->interrupted);
 	started = 0;
 	if (st->interrupted)
 		goto interrupted;

@@ -122,7 +122,8 @@ load_report(struct show *s, const struct buf *b, int over)
 
 /* Copy the sniffed bytes and the rest of fd into an unlinked temporary file. */
 static int
-spool(int fd, const struct buf *head, int *out, struct teec_err *err)
+spool(int fd, const char *what, const struct buf *head, int *out,
+    struct teec_err *err)
 {
 	const char *dir = getenv("TMPDIR");
 	char tmpl[4200];
@@ -150,14 +151,14 @@ spool(int fd, const struct buf *head, int *out, struct teec_err *err)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			teec_errf(err, TEEC_ERROR, "standard input: %s", strerror(errno));
+			teec_errf(err, TEEC_ERROR, "%s: %s", what, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
 			break;
 		if ((total += (uint64_t)n) > TEEC_MAX_SPOOL_BYTES) {
-			teec_errf(err, TEEC_ERROR, "standard input: a bundle larger "
-			    "than %llu bytes (give it as a file)",
+			teec_errf(err, TEEC_ERROR, "%s: a bundle larger than %llu "
+			    "bytes (give it as a regular file)", what,
 			    (unsigned long long)TEEC_MAX_SPOOL_BYTES);
 			goto out;
 		}
@@ -232,7 +233,11 @@ show_load(const char *path, const struct show_opts *o, struct show *s,
 		teec_errf(err, TEEC_ERROR, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (fstat(fd, &st) == -1 || S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == -1) {
+		teec_errf(err, TEEC_ERROR, "%s: %s", what, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		teec_errf(err, TEEC_ERROR, "%s: is a directory", what);
 		goto out;
 	}
@@ -262,14 +267,15 @@ show_load(const char *path, const struct show_opts *o, struct show *s,
 		rc = TEEC_OK;
 		goto out;
 	}
-	if (!is_stdin) {
+	if (!is_stdin && S_ISREG(st.st_mode)) {
 		/* bundle_verify() reads the file itself, from its start. */
 		close(fd);
 		fd = -1;
 		rc = load_bundle(s, path, o, err);
 		goto out;
 	}
-	if (spool(fd, &head, &t, err) != TEEC_OK)
+	/* a pipe cannot be read again from its start: spool it */
+	if (spool(fd, what, &head, &t, err) != TEEC_OK)
 		goto out;
 	snprintf(fdpath, sizeof(fdpath), "/dev/fd/%d", t);
 	rc = load_bundle(s, fdpath, o, err);

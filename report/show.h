@@ -62,8 +62,9 @@ struct show {
  * A bundle is verified with o (bundle_verify()); with o->roots NULL it is
  * only read and parsed, and its checks mean nothing. A report.json is
  * parsed with report_parse(); it has no attestation and never verifies.
- * A bundle on standard input is spooled to an unlinked temporary file of
- * at most TEEC_MAX_SPOOL_BYTES. Returns the verdict, TEEC_OK (verified)
+ * A bundle on standard input or another file that is not a regular one
+ * (a pipe) is spooled to an unlinked temporary file of at most
+ * TEEC_MAX_SPOOL_BYTES. Returns the verdict, TEEC_OK (verified)
  * or TEEC_FAIL, or TEEC_ERROR with err when the input could not be read.
  * show_free() in every case.
  */

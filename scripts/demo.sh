@@ -11,7 +11,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cp -R examples/hello "$work/hello"
 
 echo "== teec-host build -C examples/hello -o hello.teec   (local mode)"
-./bin/teec-host build -C "$work/hello" -o "$work/hello.teec"
+./bin/teec-host build -C "$work/hello" --local -o "$work/hello.teec"
 echo
 echo "== teec-verify bundle --dev hello.teec"
 ./bin/teec-verify bundle --dev "$work/hello.teec"
@@ -23,6 +23,11 @@ if [ -x ./bin/teec-report ]; then
 	echo "== teec-report show --dev hello.teec"
 	./bin/teec-report show --dev "$work/hello.teec"
 fi
+echo
+echo "== the artifact, taken out of the bundle and run"
+tar -xOf "$work/hello.teec" artifacts/hello >"$work/hello.bin"
+chmod +x "$work/hello.bin"
+"$work/hello.bin"
 fx=${TEEC_FIXTURES:-../shared/fixtures}
 doc="$fx/nitro/real/blocky-nitrite-2024-09-07.b64"
 if [ -f "$doc" ]; then

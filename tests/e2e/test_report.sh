@@ -103,7 +103,7 @@ expect_exit diff_malformed_report_exits_2 2 "$R" diff "$E" "$E"
 
 NEED_BUNDLE="local_bundle_built show_dev_bundle_verifies show_without_dev_fails
 show_html_self_contained show_markdown_tables show_json_verified
-show_stdin_bundle show_bare_report_unverified show_bare_report_stdin
+show_stdin_bundle show_pipe_path_bundle show_bare_report_unverified show_bare_report_stdin
 diff_same_bundle_agrees diff_two_builds_agree diff_bundle_and_own_report_same_outputs
 diff_changed_subject_differs diff_changed_command_differs diff_json_agree_false"
 
@@ -160,6 +160,10 @@ ok_if show_json_verified "$([ "$rc" -eq 0 ] &&
 run sh -c '"$1" show --dev - <"$2"' sh "$R" "$A"
 ok_if show_stdin_bundle "$([ "$rc" -eq 0 ] &&
     [ "$(head -n 1 "$T/out")" = "standard input: VERIFIED" ] || echo "exit $rc")"
+
+run sh -c 'cat "$2" | "$1" show --dev /dev/fd/0' sh "$R" "$A"
+ok_if show_pipe_path_bundle "$([ "$rc" -eq 0 ] &&
+    [ "$(head -n 1 "$T/out")" = "/dev/fd/0: VERIFIED" ] || echo "exit $rc")"
 
 # The bundle's own report.json, alone.
 mkdir -p "$T/x"

@@ -20,6 +20,7 @@
 #include "enclave/nsm.h"
 #include "report/report.h"
 #include "report/show.h"
+#include "report/view.h"
 #include "tests/unit/testpki.h"
 #include "verify/bundle.h"
 #include "verify/chain.h"
@@ -270,7 +271,6 @@ render(const struct show *s, enum show_format f, struct buf *out)
 	if (show_render(out, s, f, &err) != TEEC_OK)
 		fail_msg("show_render: %s", err.msg);
 	assert_non_null(out->data);
-	if (getenv("DUMP")) { static int dn; char dp[300]; snprintf(dp, sizeof(dp), "%s/%02d.%d", getenv("DUMP"), dn++, (int)f); write_file_atomic(dp, out->data, out->len, 0644, NULL); }
 }
 
 #define HAS(b, s) do { \
@@ -636,6 +636,34 @@ test_hostile_text_escaped(void **state)
 }
 
 static void
+md(const char *in, unsigned flags, int first, const char *want)
+{
+	struct buf b;
+
+	buf_init(&b, 1024);
+	assert_int_equal(view_md_text(&b, in, strlen(in), flags, first), 0);
+	assert_non_null(b.data);
+	assert_string_equal((char *)b.data, want);
+	buf_free(&b);
+}
+
+static void
+test_markdown_escaping(void **state)
+{
+	md("1. item", 0, 1, "&#49;. item");             /* no ordered list */
+	md("- item", 0, 1, "&#45; item");               /* no nested list */
+	md("# title", 0, 1, "\\# title");              /* no heading */
+	md("1. item", 0, 0, "1. item");                 /* inside a table cell */
+	md("![i](u) [a](b)", 0, 0, "\\!\\[i\\](u) \\[a\\](b)");
+	md("<b>&\"'", 0, 0, "&lt;b&gt;&amp;&quot;&#39;");
+	md("a|b`c\\d*e_f~g$h", 0, 0, "a\\|b\\`c\\\\\\\\d\\*e\\_f\\~g\\$h");
+	md("\x1b[1m\xc3\xa9", 0, 0, "\\\\x1b\\[1m\\\\xc3\\\\xa9");
+	md("cc -O2 hello.c", VCELL_CODE, 0, "`cc -O2 hello.c`");
+	md("a`b", VCELL_CODE, 0, "a\\`b");            /* no code span then */
+	md("FAIL", VCELL_BAD, 0, "**FAIL**");
+}
+
+static void
 test_bare_report_unverified(void **state)
 {
 	struct mk k = { 0 };
@@ -827,6 +855,7 @@ main(void)
 		cmocka_unit_test(test_hostile_html_escaped),
 		cmocka_unit_test(test_hostile_markdown_escaped),
 		cmocka_unit_test(test_hostile_text_escaped),
+		cmocka_unit_test(test_markdown_escaping),
 		cmocka_unit_test(test_bare_report_unverified),
 		cmocka_unit_test(test_bare_report_malformed),
 		cmocka_unit_test(test_bare_report_too_large),
