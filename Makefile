@@ -79,11 +79,17 @@ asan-check:
 	    LDFLAGS="-fsanitize=address,undefined" check
 
 FUZZERS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined $(shell $(PKG) --cflags $(PKGS))
+FUZZOBJ  := $(LIBSRC:%.c=build-fuzz/obj/%.o)
 fuzz: $(FUZZERS)
-build-fuzz/%: tests/fuzz/%.c $(LIBSRC)
-	@mkdir -p build-fuzz
-	clang $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	    $(shell $(PKG) --cflags $(PKGS)) -o $@ $< $(LIBSRC) $(LDLIBS)
+build-fuzz/obj/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build-fuzz/libteec.a: $(FUZZOBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+build-fuzz/%: tests/fuzz/%.c build-fuzz/libteec.a
+	clang $(CPPFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libteec.a $(LDLIBS)
 
 # A short run of every fuzzer over its seeds (CI).
 fuzz-run: fuzz

@@ -19,7 +19,7 @@ else
 	echo "fuzz: ../shared/fixtures not found: seeding from nothing"
 fi
 for f in "$top"/tests/fuzz/seeds/*; do [ -f "$f" ] && cp "$f" "$work/seeds/"; done
-status=0
+status=0 npass=0 nfail=0
 for fz in "$top"/build-fuzz/fuzz_*; do
 	[ -x "$fz" ] || continue
 	name=$(basename "$fz")
@@ -29,10 +29,13 @@ for fz in "$top"/build-fuzz/fuzz_*; do
 	    -artifact_prefix="$work/" "$work/$name" "$work/seeds" >"$work/$name.log" 2>&1; then
 		tail -1 "$work/$name.log"
 		echo "PASS: $name"
+		npass=$((npass + 1))
 	else
 		tail -30 "$work/$name.log"
 		echo "FAIL: $name"
+		nfail=$((nfail + 1))
 		status=1
 	fi
 done
+echo "fuzz: $npass passed, $nfail failed"
 exit $status
