@@ -70,6 +70,10 @@ store_resolve(const char *explicit_dir, char *out, size_t outlen,
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
+			/* an installed tree moved as a whole: BIN/../share/teec */
+			snprintf(p, sizeof(p), "%s/../share/teec/trust-store", exe);
+			if (try(p, out, outlen))
+				return TEEC_OK;
 			snprintf(p, sizeof(p), "%s/../trust-store", exe);
 			if (try(p, out, outlen))
 				return TEEC_OK;
