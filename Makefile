@@ -38,7 +38,7 @@ MANPAGES := $(wildcard man/*.[1-8])
 demo: all
 	sh scripts/demo.sh
 
-.PHONY: all deps demo check unit e2e asan asan-check fuzz fuzz-run lint install clean
+.PHONY: all deps demo check unit e2e asan asan-check fuzz fuzz-run lint install clean bench
 
 all: $(PROGS)
 
@@ -94,6 +94,17 @@ build-fuzz/%: tests/fuzz/%.c build-fuzz/libteec.a
 # A short run of every fuzzer over its seeds (CI).
 fuzz-run: fuzz
 	sh tests/fuzz/run.sh 20
+
+# Benchmarks (bench/run.sh): a few minutes, not part of check. Prints a
+# table and writes bench/results.json.
+BENCHSRC := $(wildcard bench/*.c)
+BENCHBIN := $(BENCHSRC:bench/%.c=$(B)/bench/bench-%)
+$(B)/bench/bench-%: bench/%.c $(B)/libteec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libteec.a $(LDLIBS)
+
+bench: all $(BENCHBIN)
+	TEEC_BIN=$(abspath $(BIN)) TEEC_BENCH_BIN=$(abspath $(B)/bench) sh bench/run.sh
 
 lint:
 	mandoc -Tlint -Wwarning $(MANPAGES)

@@ -24,6 +24,8 @@ static const char *const controlled_env[] = {
 	"SOURCE_DATE_EPOCH", "TZ", "LC_ALL", "HOME", "TMPDIR", "PWD",
 	"http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy",
 	"HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "ALL_PROXY", "NO_PROXY",
+	"SSL_CERT_FILE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "CARGO_HTTP_CAINFO",
+	"REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS",
 	NULL
 };
 
@@ -60,6 +62,7 @@ buildcfg_free(struct buildcfg *c)
 			free(c->files[i]);
 	free(c->files);
 	free(c->raw);
+	policy_free(&c->net);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -265,12 +268,53 @@ parse_output(const cJSON *root, struct buildcfg *c, struct teec_err *err)
 	return TEEC_OK;
 }
 
+/*
+ * network: {"allow": [ENTRY, ...]} (common/policy.h). An empty list is a
+ * policy that allows nothing: every attempt is refused and recorded.
+ */
+static int
+parse_network(const cJSON *root, struct buildcfg *c, struct teec_err *err)
+{
+	static const char *const keys[] = { "allow", NULL };
+	const cJSON *net, *allow, *v;
+	const char *s, *why;
+	char path[64];
+	size_t n, i, dup;
+	int rc;
+
+	if ((rc = json_get_object(root, DOC, "", "network", JSON_OPTIONAL, &net,
+	    err)) != TEEC_OK)
+		return rc;
+	if (net == NULL)
+		return TEEC_OK;
+	c->has_network = 1;
+	if ((rc = json_only_keys(net, keys, DOC, "network", err)) != TEEC_OK)
+		return rc;
+	if ((rc = json_get_array(net, DOC, "network", "allow", JSON_EMPTY_OK,
+	    TEEC_MAX_NET_ALLOW, &allow, &n, err)) != TEEC_OK)
+		return rc;
+	for (i = 0, v = allow->child; v != NULL; v = v->next, i++) {
+		snprintf(path, sizeof(path), "network.allow[%zu]", i);
+		if ((rc = json_want_string(v, DOC, path, 0, TEEC_MAX_HOSTNAME + 6,
+		    &s, err)) != TEEC_OK)
+			return rc;
+		rc = policy_add(&c->net, s, &dup, &why);
+		if (rc == TEEC_OK)
+			continue;
+		if (dup != (size_t)-1)
+			return teec_errf(err, TEEC_FAIL, DOC ": %s: duplicate of "
+			    "network.allow[%zu]", path, dup);
+		return teec_errf(err, rc, DOC ": %s: %s", path, why);
+	}
+	return TEEC_OK;
+}
+
 int
 buildcfg_parse(const uint8_t *p, size_t n, struct buildcfg *c,
     struct teec_err *err)
 {
 	static const char *const keys[] = {
-		"language", "input", "output", "timeout", NULL
+		"language", "input", "output", "timeout", "network", NULL
 	};
 	cJSON *root = NULL;
 	int64_t timeout = TEEC_TIMEOUT_DEFAULT;
@@ -287,12 +331,6 @@ buildcfg_parse(const uint8_t *p, size_t n, struct buildcfg *c,
 		goto out;
 	if ((rc = json_want_object(root, DOC, "", err)) != TEEC_OK)
 		goto out;
-	/* Reserved for network policies; refused until they exist. */
-	if (cJSON_GetObjectItemCaseSensitive(root, "network") != NULL) {
-		rc = teec_errf(err, TEEC_ERROR, DOC ": network: network "
-		    "policies are not supported yet");
-		goto out;
-	}
 	if ((rc = json_only_keys(root, keys, DOC, "", err)) != TEEC_OK)
 		goto out;
 	if ((rc = parse_language(root, c, err)) != TEEC_OK)
@@ -305,6 +343,8 @@ buildcfg_parse(const uint8_t *p, size_t n, struct buildcfg *c,
 	    TEEC_TIMEOUT_MIN, TEEC_TIMEOUT_MAX, &timeout, err)) != TEEC_OK)
 		goto out;
 	c->timeout = (unsigned int)timeout;
+	if ((rc = parse_network(root, c, err)) != TEEC_OK)
+		goto out;
 	if ((c->raw = malloc(n)) == NULL) {
 		rc = teec_errf(err, TEEC_ERROR, DOC ": out of memory");
 		goto out;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/policy.h"
 #include "common/status.h"
 
 /*
@@ -25,6 +26,8 @@ struct buildcfg {
 	char **files;                   /* output.files, in document order */
 	size_t nfiles;
 	unsigned int timeout;           /* seconds */
+	int has_network;                /* "network" is present */
+	struct net_policy net;          /* network.allow, in document order */
 	uint8_t *raw;                   /* build.json exactly as given, */
 	size_t rawlen;                  /* recorded in the report */
 };
@@ -46,7 +49,9 @@ void buildcfg_free(struct buildcfg *out);
  * 1 if the worker sets the environment variable name itself, so that
  * input.env may not: SOURCE_DATE_EPOCH, TZ, LC_ALL, HOME, TMPDIR, PWD, the
  * proxy variables (http_proxy, HTTPS_PROXY, ...) and any name starting
- * with TEEC_. PATH may be set.
+ * with TEEC_, and the CA bundle variables of the recording proxy
+ * (SSL_CERT_FILE, CURL_CA_BUNDLE, GIT_SSL_CAINFO, CARGO_HTTP_CAINFO,
+ * REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS). PATH may be set.
  */
 int buildcfg_env_controlled(const char *name);
 

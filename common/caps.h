@@ -93,6 +93,37 @@
 #define TEEC_MAX_EIF_SIGNATURE_BYTES (64u * 1024u) /* signature section, parsed in memory */
 #define TEEC_MAX_IMAGE_TEXT       1024u          /* a text field of an images.json entry */
 
+/* nitro-cli, run by teec-host in Nitro mode (host/nitro_cli.h). */
+#define TEEC_MAX_NITRO_CLI_OUTPUT (64u * 1024u)  /* its JSON on standard output */
+#define TEEC_MAX_NITRO_CLI_ERRTEXT (8u * 1024u)  /* kept of its standard error */
+#define TEEC_MAX_NITRO_ENCLAVES   256u           /* entries of describe-enclaves */
+#define TEEC_MAX_NITRO_CPUS       1024u          /* CPUIDs entries, NumberOfCPUs */
+
+/*
+ * Recorded network (build.json network, teec-enclave(8) NETWORK): the
+ * policy, the worker's HTTP proxy and the transcript in the bundle.
+ */
+#define TEEC_MAX_NET_ALLOW        256u           /* network.allow entries */
+#define TEEC_MAX_HOSTNAME         253u           /* a DNS name (RFC 1035 2.3.4) */
+#define TEEC_MAX_HTTP_HEAD        (64u * 1024u)  /* start line and header section */
+#define TEEC_MAX_HTTP_FIELDS      128u           /* header fields in one head */
+#define TEEC_MAX_HTTP_TARGET      TEEC_MAX_URI   /* request-target bytes */
+#define TEEC_MAX_HTTP_CHUNK_LINE  1024u          /* chunk-size line with extensions */
+#define TEEC_MAX_HTTP_TRAILERS    (16u * 1024u)  /* trailer section of a chunked body */
+#define TEEC_MAX_HTTP_BODY        (8ull * 1024u * 1024u * 1024u) /* one response body */
+#define TEEC_MAX_HTTP_REQ_BODY    (64u * 1024u * 1024u) /* one request body */
+#define TEEC_MAX_NET_CONNS        64u            /* proxy connections at once */
+#define TEEC_MAX_NET_EXCHANGES    16384u         /* recorded exchanges per build */
+#define TEEC_MAX_NET_RECORD_TEXT  (2u * 1024u * 1024u) /* URIs and reasons of one build */
+#define TEEC_MAX_NET_LINE         8192u          /* one network.jsonl line */
+#define TEEC_MAX_NET_TRANSCRIPT   (16u * 1024u * 1024u) /* network.jsonl */
+#define TEEC_MAX_UPSTREAM_CA_BYTES (1024u * 1024u) /* --upstream-ca PEM bundle */
+#define TEEC_MAX_SYSTEM_CA_BYTES  (4u * 1024u * 1024u) /* the image's CA bundle */
+#define TEEC_NET_HEAD_MS          30000          /* a whole request or response head */
+#define TEEC_NET_IDLE_MS          60000          /* no byte moved on an exchange */
+#define TEEC_NET_EXCHANGE_MS      (30 * 60 * 1000) /* one exchange, start to end */
+#define TEEC_NET_CONNECT_MS       30000          /* TCP connect and TLS handshakes */
+
 /* Streaming. */
 #define TEEC_IO_CHUNK             (256u * 1024u)
 

@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: ISC */
-#include <string.h>
-
 #include "common/encode.h"
 
 static const char hexdig[] = "0123456789abcdef";
@@ -49,14 +47,21 @@ hex_decode_exact(const char *hex, size_t hexlen, uint8_t *out, size_t n)
 	return 0;
 }
 
+/* The index of c in b64dig (RFC 4648 section 4, table 1), or -1. */
 static int
 b64val(char c)
 {
-	const char *p;
-
-	if (c == '\0' || (p = strchr(b64dig, c)) == NULL)
-		return -1;
-	return (int)(p - b64dig);
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
 }
 
 int

@@ -33,6 +33,8 @@ struct nsm {
 	int fd;
 	struct devca *ca;
 	char module_id[64];
+	nsm_raw_fn raw;         /* NSM_DEVICE: NULL is NSM_IOCTL_RAW on fd */
+	void *raw_arg;
 };
 
 /* An optional field: absent is null, present (possibly empty) a bstr. */
@@ -304,6 +306,18 @@ out:
 	return rc;
 }
 
+/* One request and its response, through the device or the seam. */
+static int
+dev_roundtrip(struct nsm *n, const struct buf *req, uint8_t *resp,
+    size_t *resplen, struct teec_err *err)
+{
+	if (n->raw != NULL)
+		return n->raw(n->raw_arg, req->data, req->len, resp,
+		    TEEC_NSM_RESPONSE_MAX, resplen, err);
+	return nsm_dev_raw(n->fd, req->data, req->len, resp,
+	    TEEC_NSM_RESPONSE_MAX, resplen, err);
+}
+
 static int
 dev_attest(struct nsm *n, const struct buf *req, struct buf *doc,
     struct teec_err *err)
@@ -314,9 +328,12 @@ dev_attest(struct nsm *n, const struct buf *req, struct buf *doc,
 
 	if ((resp = malloc(TEEC_NSM_RESPONSE_MAX)) == NULL)
 		return teec_errf(err, TEEC_ERROR, "out of memory");
-	if (nsm_dev_raw(n->fd, req->data, req->len, resp, TEEC_NSM_RESPONSE_MAX,
-	    &resplen, err) != TEEC_OK)
+	if (dev_roundtrip(n, req, resp, &resplen, err) != TEEC_OK)
 		goto out;
+	if (resplen > TEEC_NSM_RESPONSE_MAX) {
+		teec_errf(err, TEEC_ERROR, "NSM response longer than its buffer");
+		goto out;
+	}
 	rc = nsm_dev_decode_attest(resp, resplen, doc, err);
 out:
 	free(resp);
@@ -347,6 +364,59 @@ out:
 	if (rc != TEEC_OK)
 		buf_free(doc);
 	return rc;
+}
+
+int
+nsm_describe_pcr(struct nsm *n, uint16_t index, int *lock,
+    uint8_t data[NITRO_PCR_BYTES], struct teec_err *err)
+{
+	struct buf req;
+	uint8_t *resp = NULL;
+	size_t resplen = 0;
+	int rc = TEEC_ERROR;
+
+	if (n->kind == NSM_EMULATED) {
+		memset(data, 0, NITRO_PCR_BYTES);
+		*lock = 1;
+		return TEEC_OK;
+	}
+	buf_init(&req, TEEC_NSM_REQUEST_MAX);
+	if (nsm_dev_encode_describe_pcr(index, &req, err) != TEEC_OK)
+		goto out;
+	if ((resp = malloc(TEEC_NSM_RESPONSE_MAX)) == NULL) {
+		teec_errf(err, TEEC_ERROR, "out of memory");
+		goto out;
+	}
+	if (dev_roundtrip(n, &req, resp, &resplen, err) != TEEC_OK)
+		goto out;
+	if (resplen > TEEC_NSM_RESPONSE_MAX) {
+		teec_errf(err, TEEC_ERROR, "NSM response longer than its buffer");
+		goto out;
+	}
+	rc = nsm_dev_decode_describe_pcr(resp, resplen, lock, data, err);
+out:
+	free(resp);
+	buf_free(&req);
+	return rc;
+}
+
+int
+nsm_open_raw(nsm_raw_fn raw, void *arg, struct nsm **out,
+    struct teec_err *err)
+{
+	struct nsm *n;
+
+	*out = NULL;
+	if (raw == NULL)
+		return teec_errf(err, TEEC_ERROR, "no NSM transport");
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return teec_errf(err, TEEC_ERROR, "out of memory");
+	n->kind = NSM_DEVICE;
+	n->fd = -1;
+	n->raw = raw;
+	n->raw_arg = arg;
+	*out = n;
+	return TEEC_OK;
 }
 
 void

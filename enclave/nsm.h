@@ -129,6 +129,52 @@ int nsm_dev_encode_attest(const uint8_t *user_data, size_t ud_len,
 int nsm_dev_decode_attest(const uint8_t *resp, size_t n, struct buf *doc,
     struct teec_err *err);
 
+/*
+ * The documentation of an NSM ErrorCode named by the n bytes at name
+ * ("InvalidIndex": "PCR index out of bounds"), or NULL for a name that is
+ * not one (nsm-api src/api/mod.rs ErrorCode).
+ */
+const char *nsm_dev_error_what(const uint8_t *name, size_t n);
+
+/*
+ * Append the request {"DescribePCR": {"index": index}} (nsm-api
+ * Request::DescribePCR, index: u16) to req.
+ */
+int nsm_dev_encode_describe_pcr(uint16_t index, struct buf *req,
+    struct teec_err *err);
+
+/*
+ * Decode a response to a DescribePCR request: {"DescribePCR": {"lock":
+ * bool, "data": bstr}} (nsm-api Response::DescribePCR; data is
+ * serde_bytes). data must be NITRO_PCR_BYTES (the SHA-384 bank), lock a
+ * CBOR boolean; both exactly once, other fields skipped as serde does. An
+ * {"Error": "<code>"} response or any other shape is TEEC_ERROR with a
+ * message naming the NSM error code when it is a known one. Nothing is
+ * written to lock and data unless TEEC_OK.
+ */
+int nsm_dev_decode_describe_pcr(const uint8_t *resp, size_t n, int *lock,
+    uint8_t data[NITRO_PCR_BYTES], struct teec_err *err);
+
+/*
+ * PCR index of the NSM in use: DescribePCR through the device (or the
+ * transport of nsm_open_raw()); the emulator's PCRs are all zero and
+ * locked.
+ */
+int nsm_describe_pcr(struct nsm *n, uint16_t index, int *lock,
+    uint8_t data[NITRO_PCR_BYTES], struct teec_err *err);
+
+/*
+ * One NSM_IOCTL_RAW round trip, as nsm_dev_raw() does it: send reqlen
+ * bytes, receive at most respcap into resp. The seam for tests: a device
+ * NSM whose messages go to a stand-in instead of /dev/nsm.
+ */
+typedef int (*nsm_raw_fn)(void *arg, const uint8_t *req, size_t reqlen,
+    uint8_t *resp, size_t respcap, size_t *resplen, struct teec_err *err);
+
+/* An NSM of kind NSM_DEVICE whose round trips are raw(arg, ...). */
+int nsm_open_raw(nsm_raw_fn raw, void *arg, struct nsm **out,
+    struct teec_err *err);
+
 /* open(2) /dev/nsm (or path) read-write. TEEC_OK and *fd, or TEEC_ERROR. */
 int nsm_dev_open(const char *path, int *fd, struct teec_err *err);
 

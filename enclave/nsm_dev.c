@@ -132,21 +132,30 @@ read_name(struct cbor_cur *c, struct buf *b)
 	return cbor_read_string(c, &h, TEEC_MAX_NSM_NAME, b);
 }
 
+const char *
+nsm_dev_error_what(const uint8_t *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(nsm_errors) / sizeof(nsm_errors[0]); i++)
+		if (strlen(nsm_errors[i].name) == n &&
+		    memcmp(nsm_errors[i].name, name, n) == 0)
+			return nsm_errors[i].what;
+	return NULL;
+}
+
 /* The value of {"Error": code}: TEEC_ERROR with the code named. */
 static int
 decode_error(struct cbor_cur *c, struct buf *name, struct teec_err *err)
 {
-	size_t i;
+	const char *what;
 
 	if (read_name(c, name) == -1)
 		return teec_errf(err, TEEC_ERROR,
 		    "malformed NSM error response");
-	for (i = 0; i < sizeof(nsm_errors) / sizeof(nsm_errors[0]); i++) {
-		if (buf_is(name, nsm_errors[i].name))
-			return teec_errf(err, TEEC_ERROR,
-			    "NSM attestation failed: %s (%s)",
-			    nsm_errors[i].name, nsm_errors[i].what);
-	}
+	if ((what = nsm_dev_error_what(name->data, name->len)) != NULL)
+		return teec_errf(err, TEEC_ERROR,
+		    "NSM attestation failed: %s (%s)", name->data, what);
 	return teec_errf(err, TEEC_ERROR,
 	    "NSM attestation failed with an unknown error code");
 }

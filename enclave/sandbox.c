@@ -89,6 +89,70 @@ sandbox_env_get(const struct sandbox_env *e, const char *name)
 	return NULL;
 }
 
+int
+sandbox_env_set(struct sandbox_env *e, const char *name, const char *value,
+    struct teec_err *err)
+{
+	char **names = NULL, **values = NULL, **envp = NULL, *nv = NULL;
+	char *nn = NULL, *line = NULL;
+	size_t i, at;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->names[i], name) == 0)
+			break;
+	if (asprintf(&line, "%s=%s", name, value) == -1) {
+		line = NULL;
+		goto oom;
+	}
+	if ((nv = strdup(value)) == NULL)
+		goto oom;
+	if (i < e->n) {
+		free(e->values[i]);
+		e->values[i] = nv;
+		free(e->envp[i]);
+		e->envp[i] = line;
+		return TEEC_OK;
+	}
+	if ((nn = strdup(name)) == NULL ||
+	    (names = calloc(e->n + 1, sizeof(char *))) == NULL ||
+	    (values = calloc(e->n + 1, sizeof(char *))) == NULL ||
+	    (envp = calloc(e->n + 2, sizeof(char *))) == NULL)
+		goto oom;
+	for (at = 0; at < e->n && strcmp(e->names[at], name) < 0; at++)
+		;
+	for (i = 0; i < e->n + 1; i++) {
+		if (i < at) {
+			names[i] = e->names[i];
+			values[i] = e->values[i];
+			envp[i] = e->envp[i];
+		} else if (i == at) {
+			names[i] = nn;
+			values[i] = nv;
+			envp[i] = line;
+		} else {
+			names[i] = e->names[i - 1];
+			values[i] = e->values[i - 1];
+			envp[i] = e->envp[i - 1];
+		}
+	}
+	free(e->names);
+	free(e->values);
+	free(e->envp);
+	e->names = names;
+	e->values = values;
+	e->envp = envp;
+	e->n++;
+	return TEEC_OK;
+oom:
+	free(line);
+	free(nv);
+	free(nn);
+	free(names);
+	free(values);
+	free(envp);
+	return teec_errf(err, TEEC_ERROR, "out of memory");
+}
+
 /* Set name=value, replacing an earlier value. */
 static int
 env_set(struct sandbox_env *e, size_t cap, const char *name,
@@ -581,9 +645,9 @@ int
 sandbox_run(const struct sandbox_opts *o, struct sandbox_result *res,
     struct teec_err *err)
 {
-	const char *argv[NS_ARGS + 32 + 2 * SANDBOX_MAX_HIDE], *dir;
+	const char *argv[NS_ARGS + 48 + 2 * SANDBOX_MAX_HIDE], *dir;
 	const size_t cap = sizeof(argv) / sizeof(argv[0]);
-	char vsrc[64], vhome[64], vtmp[64];
+	char vsrc[64], vhome[64], vtmp[64], port[16];
 	struct loop lo;
 	size_t n = 0, i;
 	int bad = 0;
@@ -618,9 +682,24 @@ sandbox_run(const struct sandbox_opts *o, struct sandbox_result *res,
 		bad |= argv_add(argv, &n, cap, "--bind");
 		bad |= argv_add(argv, &n, cap, o->wd->tmp);
 		bad |= argv_add(argv, &n, cap, vtmp);
+		if (o->netshim != NULL) {
+			bad |= argv_add(argv, &n, cap, "--ro-bind");
+			bad |= argv_add(argv, &n, cap, o->netshim);
+			bad |= argv_add(argv, &n, cap, SANDBOX_NETSHIM);
+		}
 		bad |= argv_add(argv, &n, cap, "--chdir");
 		bad |= argv_add(argv, &n, cap, vsrc);
 		bad |= argv_add(argv, &n, cap, "--");
+		if (o->netshim != NULL) {
+			snprintf(port, sizeof(port), "%u", SANDBOX_PROXY_PORT);
+			bad |= argv_add(argv, &n, cap, SANDBOX_NETSHIM);
+			bad |= argv_add(argv, &n, cap, "netshim");
+			bad |= argv_add(argv, &n, cap, "--port");
+			bad |= argv_add(argv, &n, cap, port);
+			bad |= argv_add(argv, &n, cap, "--socket");
+			bad |= argv_add(argv, &n, cap, SANDBOX_PROXY_SOCKET);
+			bad |= argv_add(argv, &n, cap, "--");
+		}
 		dir = "/";
 	} else
 		dir = o->wd->src;

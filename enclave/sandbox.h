@@ -43,6 +43,10 @@ enum sandbox_mode {
 #define SANDBOX_PROBE_S		10	/* time limit of sandbox_probe() */
 #define SANDBOX_DRAIN_MS	1000	/* output read after the command exits */
 #define SANDBOX_MAX_HIDE	8
+/* With a network policy: the netshim and the proxy as the build sees them. */
+#define SANDBOX_NETSHIM		"/run/teec-netshim"
+#define SANDBOX_PROXY_SOCKET	SANDBOX_VIEW "/proxy.sock"
+#define SANDBOX_PROXY_PORT	3128
 
 /* "namespaces" or "none", as report.json's internalParameters.isolation. */
 const char *sandbox_isolation(enum sandbox_mode mode);
@@ -84,6 +88,14 @@ void sandbox_env_free(struct sandbox_env *e);	/* accepts a zeroed one */
 const char *sandbox_env_get(const struct sandbox_env *e, const char *name);
 
 /*
+ * Set name=value in e (replacing an earlier value), keeping the names
+ * sorted and envp in step. For the worker's own variables (the proxy's);
+ * input.env has been added by sandbox_env_build(). TEEC_OK or TEEC_ERROR.
+ */
+int sandbox_env_set(struct sandbox_env *e, const char *name,
+    const char *value, struct teec_err *err);
+
+/*
  * Called with each piece of output (at most TEEC_MAX_LOG_FRAME bytes), and
  * when watch_fd is readable or hung up. A non-zero return stops the build
  * (SANDBOX_ABORTED).
@@ -101,6 +113,13 @@ struct sandbox_opts {
 	unsigned int grace_ms;          /* 0: SANDBOX_GRACE_MS */
 	const char *const *hide;        /* absolute directories to cover */
 	size_t nhide;                   /* at most SANDBOX_MAX_HIDE */
+	/*
+	 * SANDBOX_NAMESPACES with a network policy: the teec-enclave program,
+	 * shown at SANDBOX_NETSHIM, runs the command as `netshim --port
+	 * SANDBOX_PROXY_PORT --socket SANDBOX_PROXY_SOCKET -- /bin/sh -c CMD`
+	 * (the proxy listens on WORK/proxy.sock). NULL: no network.
+	 */
+	const char *netshim;
 	sandbox_output_fn on_output;
 	int watch_fd;                   /* -1: none */
 	sandbox_watch_fn on_watch;

@@ -469,6 +469,9 @@ server_serve(int fd, const struct server_opts *o, struct server_result *res,
 	job.grace_ms = o->grace_ms;
 	job.nsm = nsm;
 	job.log_cap = o->log_cap;
+	job.netshim = o->netshim;
+	job.upstream_ca = o->upstream_ca;
+	job.upstream_ca_len = o->upstream_ca_len;
 	job.on_log = send_log;
 	job.watch_fd = fd;
 	job.on_watch = host_spoke;

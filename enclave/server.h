@@ -28,6 +28,9 @@ struct server_opts {
 	unsigned int grace_ms;          /* 0: SANDBOX_GRACE_MS */
 	uint64_t log_cap;               /* 0: TEEC_MAX_LOG_BYTES */
 	const struct unpack_limits *unpack_lim; /* NULL: the caps.h limits */
+	const char *netshim;            /* NULL: this program (/proc/self/exe) */
+	const uint8_t *upstream_ca;     /* --upstream-ca PEM bundle, or NULL */
+	size_t upstream_ca_len;
 	const volatile sig_atomic_t *stop;      /* set by a signal handler */
 };
 

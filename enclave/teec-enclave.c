@@ -32,9 +32,10 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: " PROG " serve [--fd N | --listen unix:PATH] "
-	    "[--nsm auto|device|emulated]\n"
-	    "                          [--workdir DIR] [--unisolated] [--keep]\n"
+	    "usage: " PROG " serve [--fd N | --listen unix:PATH|vsock:PORT]\n"
+	    "                          [--nsm auto|device|emulated]"
+	    " [--workdir DIR]\n"
+	    "                          [--unisolated] [--keep]\n"
 	    "       " PROG " --help | --version\n");
 }
 

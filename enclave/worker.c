@@ -15,6 +15,7 @@
 #include "common/frame.h"
 #include "enclave/buildlog.h"
 #include "enclave/collect.h"
+#include "enclave/netrec.h"
 #include "enclave/worker.h"
 #include "report/report.h"
 #include "verify/bundle.h"
@@ -39,12 +40,25 @@ int
 worker_image_pcrs(struct nsm *nsm, uint8_t pcrs[3][48], int *known,
     struct teec_err *err)
 {
+	uint8_t pcr[3][NITRO_PCR_BYTES];
+	uint16_t i;
+	int lock;
+
 	memset(pcrs, 0, 3 * 48);
 	*known = 0;
 	if (nsm_get_kind(nsm) == NSM_EMULATED)
 		return TEEC_OK;
-	return teec_errf(err, TEEC_ERROR, "reading PCR0-2 from the NSM device "
-	    "(DescribePCR) is not implemented yet");
+	/*
+	 * The image's measurements as the NSM holds them. Whether a PCR is
+	 * locked does not matter here: the verifier compares these with the
+	 * PCRs in the signed attestation document.
+	 */
+	for (i = 0; i < 3; i++)
+		if (nsm_describe_pcr(nsm, i, &lock, pcr[i], err) != TEEC_OK)
+			return TEEC_ERROR;
+	memcpy(pcrs, pcr, sizeof(pcr));
+	*known = 1;
+	return TEEC_OK;
 }
 
 /* Output of the build: into build.log, and on to the caller. */
@@ -94,15 +108,28 @@ failed(struct worker_fail *fail, uint16_t code)
 	return TEEC_FAIL;
 }
 
+/* " (the worker refused N network requests: see the log)", or "". */
+static void
+refused_note(const struct netrec *net, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	if (net->refused > 0)
+		snprintf(out, outsz, " (the worker refused %zu network "
+		    "request%s: see the log)", net->refused,
+		    net->refused == 1 ? "" : "s");
+}
+
 /* Run the command; TEEC_OK only when it exited 0. */
 static int
 run_build(const struct worker_job *job, const struct sandbox_env *env,
-    struct worker_fail *fail, struct teec_err *err)
+    struct netrec *net, struct worker_fail *fail, struct teec_err *err)
 {
 	struct sandbox_result res;
 	struct sandbox_opts so;
 	struct out_ctx o;
 	struct teec_err cerr;
+	struct buf notes;
+	char note[128];
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -125,7 +152,18 @@ run_build(const struct worker_job *job, const struct sandbox_env *env,
 	so.on_watch = on_watch;
 	so.arg = &o;
 	so.stop = job->stop;
+	if (net->px != NULL && job->mode == SANDBOX_NAMESPACES)
+		so.netshim = net->netshim;
 	rc = sandbox_run(&so, &res, err);
+	/* The command has ended: so has its network; the log says what. */
+	if (net->px != NULL) {
+		buf_init(&notes, 1024 * 1024);
+		netrec_stop(net, &notes);
+		if (notes.len > 0 && !o.failed)
+			(void)on_output(&o, notes.data, notes.len);
+		buf_free(&notes);
+	}
+	refused_note(net, note, sizeof(note));
 	if (buildlog_close(&o.log, &cerr) != TEEC_OK && rc == TEEC_OK &&
 	    !o.failed) {
 		o.failed = 1;
@@ -142,17 +180,17 @@ run_build(const struct worker_job *job, const struct sandbox_env *env,
 		if (res.status == 0)
 			return TEEC_OK;
 		teec_errf(err, TEEC_FAIL, "the build command exited with "
-		    "status %d", res.status);
+		    "status %d%s", res.status, note);
 		return failed(fail, FRAME_ERR_BUILD);
 	case SANDBOX_SIGNALED:
 		teec_errf(err, TEEC_FAIL, "the build command was killed by "
-		    "signal %d (SIG%s)", res.status,
+		    "signal %d (SIG%s)%s", res.status,
 		    sigabbrev_np(res.status) != NULL ?
-		    sigabbrev_np(res.status) : "?");
+		    sigabbrev_np(res.status) : "?", note);
 		return failed(fail, FRAME_ERR_BUILD);
 	case SANDBOX_TIMED_OUT:
 		teec_errf(err, TEEC_FAIL, "the build did not finish within "
-		    "its time limit of %u s", job->timeout);
+		    "its time limit of %u s%s", job->timeout, note);
 		return failed(fail, FRAME_ERR_BUILD);
 	default:
 		fail->stopped = 1;
@@ -170,8 +208,12 @@ worker_build(const struct worker_job *job, struct worker_fail *fail,
 	struct report_subject *subj = NULL;
 	struct bundle_artifact *arts = NULL;
 	struct report_input in;
+	struct bundle_members bm;
+	struct netrec_opts no;
+	struct netrec net;
 	struct buf report, doc;
 	uint8_t pcrs[3][48], log_sha[32], binding[REPORT_BINDING_LEN];
+	uint8_t ca_sha[32];
 	char uuid[37];
 	int64_t started, finished;
 	size_t i;
@@ -182,6 +224,7 @@ worker_build(const struct worker_job *job, struct worker_fail *fail,
 	memset(&outs, 0, sizeof(outs));
 	memset(&report, 0, sizeof(report));
 	memset(&doc, 0, sizeof(doc));
+	memset(&net, 0, sizeof(net));
 
 	/* What does not depend on the build first: fail before running it. */
 	if (worker_image_pcrs(job->nsm, pcrs, &known, err) != TEEC_OK ||
@@ -191,9 +234,26 @@ worker_build(const struct worker_job *job, struct worker_fail *fail,
 		rc = failed(fail, FRAME_ERR_INTERNAL);
 		goto out;
 	}
+	if (job->upstream_ca != NULL)
+		sha256(job->upstream_ca, job->upstream_ca_len, ca_sha);
+	if (job->cfg->has_network) {
+		memset(&no, 0, sizeof(no));
+		no.policy = &job->cfg->net;
+		no.mode = job->mode;
+		no.wd = job->wd;
+		no.netshim = job->netshim;
+		no.upstream_ca = job->upstream_ca;
+		no.upstream_ca_len = job->upstream_ca_len;
+		no.system_ca = job->system_ca;
+		no.timeout = job->timeout;
+		if (netrec_start(&net, &no, &env, err) != TEEC_OK) {
+			rc = failed(fail, FRAME_ERR_INTERNAL);
+			goto out;
+		}
+	}
 
 	started = (int64_t)time(NULL);
-	if ((rc = run_build(job, &env, fail, err)) != TEEC_OK)
+	if ((rc = run_build(job, &env, &net, fail, err)) != TEEC_OK)
 		goto out;
 	if ((rc = collect_outputs(job->wd->src, job->cfg->files,
 	    job->cfg->nfiles, &outs, err)) != TEEC_OK) {
@@ -202,6 +262,12 @@ worker_build(const struct worker_job *job, struct worker_fail *fail,
 		goto out;
 	}
 	finished = (int64_t)time(NULL);
+	if (net.px != NULL && (rc = netrec_finish(&net, job->wd, err)) !=
+	    TEEC_OK) {
+		rc = failed(fail, rc == TEEC_FAIL ? FRAME_ERR_BUILD :
+		    FRAME_ERR_INTERNAL);
+		goto out;
+	}
 
 	if (sha256_file(job->wd->log, log_sha, NULL, err) != TEEC_OK ||
 	    (subj = calloc(outs.n, sizeof(*subj))) == NULL ||
@@ -240,6 +306,10 @@ worker_build(const struct worker_job *job, struct worker_fail *fail,
 	in.subjects = subj;
 	in.nsubjects = outs.n;
 	in.log_sha256 = log_sha;
+	in.deps = net.deps;
+	in.ndeps = net.ndeps;
+	in.net_sha256 = net.px != NULL ? net.transcript_sha256 : NULL;
+	in.upstream_ca_sha256 = job->upstream_ca != NULL ? ca_sha : NULL;
 	in.pcrs = known ? (const uint8_t (*)[48])pcrs : NULL;
 	if (report_write(&in, &report, err) != TEEC_OK) {
 		rc = failed(fail, FRAME_ERR_INTERNAL);
@@ -258,8 +328,16 @@ worker_build(const struct worker_job *job, struct worker_fail *fail,
 		rc = failed(fail, FRAME_ERR_INTERNAL);
 		goto out;
 	}
-	if (bundle_write(fd, report.data, report.len, doc.data, doc.len,
-	    job->wd->log, arts, outs.n, err) != TEEC_OK) {
+	memset(&bm, 0, sizeof(bm));
+	bm.report = report.data;
+	bm.report_len = report.len;
+	bm.att = doc.data;
+	bm.att_len = doc.len;
+	bm.log_path = job->wd->log;
+	bm.network_path = net.transcript;
+	bm.arts = arts;
+	bm.narts = outs.n;
+	if (bundle_write_members(fd, &bm, err) != TEEC_OK) {
 		rc = failed(fail, FRAME_ERR_INTERNAL);
 		goto out;
 	}
@@ -283,5 +361,6 @@ out:
 	buf_free(&doc);
 	collect_free(&outs);
 	sandbox_env_free(&env);
+	netrec_free(&net);
 	return rc;
 }

@@ -13,8 +13,10 @@
 #include "enclave/workdir.h"
 
 /*
- * One build, from an unpacked source tree to WORK/bundle.teec: run the
- * command in the sandbox (its output into WORK/build.log and to on_log),
+ * One build, from an unpacked source tree to WORK/bundle.teec: start the
+ * recording proxy when build.json has a network policy (enclave/netrec.h),
+ * run the command in the sandbox (its output into WORK/build.log and to
+ * on_log),
  * collect and hash the outputs, write report.json, attest it with the NSM
  * (user_data = report_binding(report.json), no nonce, no public key) and
  * write the bundle (teec-enclave(8), THE BUILD).
@@ -37,6 +39,11 @@ struct worker_job {
 	unsigned int grace_ms;              /* 0: SANDBOX_GRACE_MS */
 	struct nsm *nsm;
 	uint64_t log_cap;                   /* 0: TEEC_MAX_LOG_BYTES */
+	/* With a network policy (enclave/netrec.h). */
+	const char *netshim;                /* NULL: this program */
+	const uint8_t *upstream_ca;         /* --upstream-ca PEM, or NULL */
+	size_t upstream_ca_len;
+	const char *system_ca;              /* NULL: PROXY_SYSTEM_CA */
 	/* The build's output as it comes (see sandbox.h). */
 	int (*on_log)(void *arg, const uint8_t *p, size_t n);
 	int watch_fd;
@@ -60,9 +67,9 @@ int worker_build(const struct worker_job *job, struct worker_fail *fail,
     struct teec_err *err);
 
 /*
- * PCR0, PCR1 and PCR2 of the enclave image, for report.json. The
- * emulator has no image: *known = 0. The device's would be read with
- * the NSM DescribePCR request, which teec does not send yet: TEEC_ERROR.
+ * PCR0, PCR1 and PCR2 of the enclave image, for report.json, read from
+ * the NSM device with DescribePCR (nsm_describe_pcr()): *known = 1. The
+ * emulator has no image: *known = 0. TEEC_ERROR when the NSM refuses.
  */
 int worker_image_pcrs(struct nsm *nsm, uint8_t pcrs[3][48], int *known,
     struct teec_err *err);

@@ -48,6 +48,21 @@ match_report(const struct report *rep, const struct check_expect *x,
 	return TEEC_OK;
 }
 
+/*
+ * As teec-verify bundle without --dev: the store's pinned roots and its
+ * images, both required.
+ */
+static int
+nitro_trust(const struct check_expect *x, char *store, size_t storesz,
+    struct trust_roots *roots, struct images *images, struct teec_err *err)
+{
+	if (store_resolve(x->trust_store, store, storesz, err) != TEEC_OK ||
+	    roots_load_store(roots, store, err) != TEEC_OK ||
+	    images_load_store(store, images, err) != TEEC_OK)
+		return TEEC_ERROR;
+	return TEEC_OK;
+}
+
 int
 check_bundle(const char *path, const struct check_expect *x,
     struct bundle_out *out, struct teec_err *err)
@@ -66,6 +81,12 @@ check_bundle(const char *path, const struct check_expect *x,
 	memset(&images, 0, sizeof(images));
 	roots_init(&roots);
 	vresult_init(&r);
+	if (x->nitro) {
+		rc = nitro_trust(x, store, sizeof(store), &roots, &images, err);
+		if (rc != TEEC_OK)
+			goto out;
+		goto verify;
+	}
 	if ((rc = devca_open(x->devca_dir, &ca, err)) != TEEC_OK)
 		goto out;
 	devca_root_der(ca, &der, &derlen);
@@ -77,13 +98,15 @@ check_bundle(const char *path, const struct check_expect *x,
 	    TEEC_OK)
 		goto out;
 
+verify:
 	memset(&bo, 0, sizeof(bo));
 	bo.roots = &roots;
 	bo.images = &images;
 	bo.at_mode = AT_DOCUMENT;
-	bo.dev = 1;
+	bo.dev = !x->nitro;
 	bo.dev_root = der;
 	bo.dev_root_len = derlen;
+	bo.allow_debug = x->nitro && x->allow_debug;
 	rc = bundle_verify(path, &bo, out, &r, err);
 	if (rc == TEEC_ERROR)
 		goto out;

@@ -10,11 +10,14 @@
 #include "verify/result.h"
 
 /*
- * teec-host's check of a bundle received from a local worker, before it
- * is written to OUT: bundle_verify() in --dev mode, trusting the local
+ * teec-host's check of a bundle received from a worker, before it is
+ * written to OUT, then the report must describe this build: the source
+ * digest, the git commit and the build.json digest the host sent.
+ * From a local worker: bundle_verify() in --dev mode, trusting the local
  * development root (enclave/devca.h) and the images of the default trust
- * store (none is fine), then the report must describe this build: the
- * source digest, the git commit and the build.json digest the host sent.
+ * store (none is fine). From a Nitro Enclave (nitro set): as teec-verify
+ * bundle does without --dev: the trust store's roots (the AWS Nitro
+ * root) and images, debug-mode enclaves only with allow_debug.
  */
 struct check_expect {
 	const uint8_t *source_sha256;   /* 32 bytes */
@@ -23,6 +26,8 @@ struct check_expect {
 	size_t build_json_len;
 	const char *devca_dir;          /* NULL: devca_default_dir() */
 	const char *trust_store;        /* NULL: store_resolve() default */
+	int nitro;                      /* not --dev: the store's roots */
+	int allow_debug;                /* with nitro: --allow-debug */
 };
 
 /*

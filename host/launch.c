@@ -31,6 +31,7 @@ launch_cancel(struct worker *w)
 	/* Only async-signal-safe calls: shutdown(2) and kill(2). */
 	if (w == NULL)
 		return;
+	w->cancelled = 1;
 	if (w->fd >= 0)
 		shutdown(w->fd, SHUT_RDWR);
 	if (w->pid > 0 && !w->reaped)

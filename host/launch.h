@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <signal.h>
+
 #include "common/status.h"
 
 /*
@@ -17,10 +19,15 @@
 #define LAUNCH_WORKER_FD    3           /* the worker's end, in the child */
 #define LAUNCH_KILL_GRACE_MS 2000       /* SIGTERM, then SIGKILL after this */
 
+struct nitro_opts;
+
 struct launch_cfg {
 	const char *worker;     /* program to run; NULL: launch_find_worker() */
 	int unisolated;         /* pass --unisolated */
+	const struct nitro_opts *nitro; /* launch_nitro: host/launch_nitro.h */
 };
+
+#define LAUNCH_ENCLAVE_ID_MAX 64        /* a Nitro enclave ID, with NUL */
 
 /*
  * A running worker. fd is the host's end of the stream; pid the local
@@ -32,6 +39,10 @@ struct worker {
 	volatile int fd;        /* -1: none */
 	int status;             /* wait(2) status once reaped */
 	int reaped;
+	volatile sig_atomic_t cancelled;        /* set by launch_cancel() */
+	/* Nitro mode: the enclave to terminate ("" when none), and how. */
+	char enclave_id[LAUNCH_ENCLAVE_ID_MAX];
+	const struct nitro_opts *nitro;
 };
 
 struct launcher {
@@ -59,8 +70,9 @@ void worker_init(struct worker *w);
 
 /*
  * Async-signal-safe: ask the worker to stop (SIGTERM) and shut the stream
- * down so a blocked read or write returns at once. The caller's main flow
- * then calls stop().
+ * down so a blocked read or write returns at once, and mark it cancelled
+ * so a start() still waiting gives up. The caller's main flow then calls
+ * stop().
  */
 void launch_cancel(struct worker *w);
 

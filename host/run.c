@@ -134,12 +134,12 @@ choose_mode(const struct run_opts *o)
 	const char *dev = o->nitro_device != NULL ? o->nitro_device :
 	    RUN_NITRO_DEVICE;
 
-	if (o->local)
+	if (o->local || o->nitro != NULL)
 		return;
 	if (access(dev, F_OK) != 0)
 		note(o, "no Nitro Enclaves device: building in local mode");
 	else
-		note(o, "this teec-host builds in local mode only: "
+		note(o, "a Nitro Enclaves device is here, but no --eif: "
 		    "building in local mode");
 }
 
@@ -148,7 +148,7 @@ run_build(const struct run_opts *o, struct run_state *st,
     struct run_result *res, struct teec_err *err)
 {
 	const struct launcher *l = o->launcher != NULL ? o->launcher :
-	    &launch_local;
+	    o->nitro != NULL ? &launch_nitro : &launch_local;
 	const char *exclude[2];
 	struct launch_cfg lc;
 	struct client_opts co;
@@ -237,8 +237,12 @@ run_build(const struct run_opts *o, struct run_state *st,
 	memset(&lc, 0, sizeof(lc));
 	lc.worker = o->worker;
 	lc.unisolated = o->unisolated;
-	if (l->start(&lc, &st->w, err) != TEEC_OK)
+	lc.nitro = o->nitro;
+	if (l->start(&lc, &st->w, err) != TEEC_OK) {
+		if (st->interrupted)
+			goto interrupted;
 		goto out;
+	}
 	started = 1;
 	if (st->interrupted) {
 		launch_cancel(&st->w);
@@ -271,6 +275,9 @@ run_build(const struct run_opts *o, struct run_state *st,
 		else if (crc == TEEC_FAIL)
 			rc = teec_errf(err, TEEC_FAIL, "the worker broke the "
 			    "protocol: %s", why);
+		else if (o->nitro != NULL)
+			rc = teec_errf(err, TEEC_FAIL, "the worker stopped "
+			    "before the bundle arrived: %s", why);
 		else {
 			launch_describe_status(st->w.status, how, sizeof(how));
 			rc = teec_errf(err, TEEC_FAIL, "the worker stopped "
@@ -281,13 +288,19 @@ run_build(const struct run_opts *o, struct run_state *st,
 	}
 	res->bundle_size = cr.bundle_size;
 
-	/* 6. Check the bundle as teec-verify --dev would, then commit. */
+	/*
+	 * 6. Check the bundle as teec-verify --dev would (local mode), or
+	 * as teec-verify without --dev (Nitro mode), then commit.
+	 */
 	memset(&cx, 0, sizeof(cx));
 	cx.source_sha256 = res->source_sha256;
 	cx.commit = co.commit;
 	cx.build_json = raw.data;
 	cx.build_json_len = raw.len;
 	cx.devca_dir = o->devca_dir;
+	cx.trust_store = o->trust_store;
+	cx.nitro = o->nitro != NULL;
+	cx.allow_debug = o->nitro != NULL && o->nitro->debug_mode;
 	if ((rc = check_bundle(af.tmp, &cx, &res->bundle, err)) != TEEC_OK)
 		goto out;
 	rc = TEEC_ERROR;

@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "host/client.h"
 #include "host/launch.h"
+#include "host/launch_nitro.h"
 #include "verify/bundle.h"
 
 /*
@@ -22,6 +23,7 @@
  */
 
 #define RUN_NITRO_DEVICE "/dev/nitro_enclaves"
+#define RUN_MAX_MEMORY_MIB 4194304u     /* --memory: 4 TiB */
 
 struct run_opts {
 	const char *dir;                /* the source tree */
@@ -33,7 +35,10 @@ struct run_opts {
 	const char *worker;             /* NULL: launch_find_worker() */
 	const char *nitro_device;       /* NULL: RUN_NITRO_DEVICE */
 	const char *devca_dir;          /* NULL: the default */
-	const struct launcher *launcher;/* NULL: launch_local */
+	const struct launcher *launcher;/* NULL: launch_local, or
+	                                   launch_nitro with nitro */
+	const struct nitro_opts *nitro; /* --eif: build in a Nitro Enclave */
+	const char *trust_store;        /* NULL: the default (check.h) */
 	const struct client_events *ev; /* may be NULL */
 	/* A one-line notice for the user (the mode chosen). */
 	void (*note)(void *arg, const char *line);

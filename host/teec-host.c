@@ -19,6 +19,8 @@
 #include "common/fileio.h"
 #include "common/status.h"
 #include "host/client.h"
+#include "host/launch_nitro.h"
+#include "host/nitro_cli.h"
 #include "host/progress.h"
 #include "host/run.h"
 
@@ -41,6 +43,9 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: teec-host build [-C DIR] [--config FILE] [--local] [-o OUT.teec]\n"
 	    "           [--timeout S] [--unisolated] [--quiet]\n"
+	    "       teec-host build --eif IMAGE.eif [--cpus N] [--memory MiB] [--cid N]\n"
+	    "           [--connect-timeout S] [--debug-mode] [-C DIR] [--config FILE]\n"
+	    "           [-o OUT.teec] [--timeout S] [--quiet]\n"
 	    "       teec-host --help | --version\n");
 }
 
@@ -148,7 +153,7 @@ ui_note(void *arg, const char *line)
 }
 
 static void
-summary(const struct run_result *res)
+summary(const struct run_result *res, const struct nitro_opts *nitro)
 {
 	const struct report *r = &res->bundle.report;
 	struct buf b;
@@ -157,8 +162,14 @@ summary(const struct run_result *res)
 	buf_init(&b, 1024 * 1024);
 	buf_printf(&b, "bundle: ");
 	esc_term(&b, res->out, strlen(res->out));
-	buf_printf(&b, " (%llu bytes), checked with the local development "
-	    "root\nsource: sha256 ", (unsigned long long)res->bundle_size);
+	if (nitro != NULL)
+		buf_printf(&b, " (%llu bytes), checked with the trust store%s"
+		    "\nsource: sha256 ", (unsigned long long)res->bundle_size,
+		    nitro->debug_mode ? " (--allow-debug)" : "");
+	else
+		buf_printf(&b, " (%llu bytes), checked with the local "
+		    "development root\nsource: sha256 ",
+		    (unsigned long long)res->bundle_size);
 	buf_hex(&b, res->source_sha256, 32);
 	if (res->commit[0] != '\0')
 		buf_printf(&b, "  commit %s", res->commit);
@@ -170,7 +181,8 @@ summary(const struct run_result *res)
 		esc_term(&b, r->subjects[i].name, strlen(r->subjects[i].name));
 		buf_printf(&b, "\n");
 	}
-	buf_printf(&b, "verify with: teec-verify bundle --dev ");
+	buf_printf(&b, "verify with: teec-verify bundle %s", nitro == NULL ?
+	    "--dev " : nitro->debug_mode ? "--allow-debug " : "");
 	esc_term(&b, res->out, strlen(res->out));
 	buf_printf(&b, "\n");
 	if (b.data != NULL)
@@ -198,16 +210,49 @@ parse_seconds(const char *s, unsigned int *out)
 	return 0;
 }
 
+/* A decimal number from min to max, without sign or leading zeros. */
+static int
+parse_number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 19 || (s[0] == '0' && n > 1))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void
+ui_warn(void *arg, const char *line)
+{
+	errmsg(line);
+}
+
 static int
 cmd_build(int argc, char **argv)
 {
-	enum { O_CONFIG = 256, O_LOCAL, O_TIMEOUT, O_UNISOLATED, O_QUIET };
+	enum { O_CONFIG = 256, O_LOCAL, O_TIMEOUT, O_UNISOLATED, O_QUIET,
+	    O_EIF, O_CPUS, O_MEMORY, O_CID, O_CONNECT_TIMEOUT, O_DEBUG_MODE };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "local", no_argument, NULL, O_LOCAL },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "unisolated", no_argument, NULL, O_UNISOLATED },
 		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "eif", required_argument, NULL, O_EIF },
+		{ "cpus", required_argument, NULL, O_CPUS },
+		{ "memory", required_argument, NULL, O_MEMORY },
+		{ "cid", required_argument, NULL, O_CID },
+		{ "connect-timeout", required_argument, NULL, O_CONNECT_TIMEOUT },
+		{ "debug-mode", no_argument, NULL, O_DEBUG_MODE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -215,11 +260,14 @@ cmd_build(int argc, char **argv)
 	struct client_events ev;
 	struct run_result res;
 	struct run_opts o;
+	struct nitro_opts nitro;
 	struct ui u;
 	unsigned int seen = 0;
+	uint64_t v;
 	int ch, rc;
 
 	memset(&o, 0, sizeof(o));
+	memset(&nitro, 0, sizeof(nitro));
 	memset(&u, 0, sizeof(u));
 	o.dir = ".";
 	optind = 1;
@@ -259,6 +307,47 @@ cmd_build(int argc, char **argv)
 			bit = 1u << 6;
 			u.quiet = 1;
 			break;
+		case O_EIF:
+			bit = 1u << 7;
+			nitro.eif = optarg;
+			break;
+		case O_CPUS:
+			bit = 1u << 8;
+			if (parse_number(optarg, 1, TEEC_MAX_NITRO_CPUS, &v) == -1)
+				return die_usage("--cpus: expected 1 to %u",
+				    TEEC_MAX_NITRO_CPUS);
+			nitro.cpus = (unsigned int)v;
+			break;
+		case O_MEMORY:
+			bit = 1u << 9;
+			if (parse_number(optarg, NITRO_MEMORY_MIN_MIB,
+			    RUN_MAX_MEMORY_MIB, &v) == -1)
+				return die_usage("--memory: expected MiB from %u "
+				    "to %u", NITRO_MEMORY_MIN_MIB,
+				    RUN_MAX_MEMORY_MIB);
+			nitro.memory_mib = v;
+			break;
+		case O_CID:
+			bit = 1u << 10;
+			if (parse_number(optarg, NITRO_CID_MIN, NITRO_CID_MAX,
+			    &v) == -1)
+				return die_usage("--cid: expected %u to %u",
+				    NITRO_CID_MIN, NITRO_CID_MAX);
+			nitro.cid = (uint32_t)v;
+			break;
+		case O_CONNECT_TIMEOUT:
+			bit = 1u << 11;
+			if (parse_number(optarg, 1, NITRO_CONNECT_TIMEOUT_MAX,
+			    &v) == -1)
+				return die_usage("--connect-timeout: expected "
+				    "whole seconds from 1 to %u",
+				    NITRO_CONNECT_TIMEOUT_MAX);
+			nitro.connect_timeout_s = (unsigned int)v;
+			break;
+		case O_DEBUG_MODE:
+			bit = 1u << 12;
+			nitro.debug_mode = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return TEEC_OK;
@@ -279,6 +368,18 @@ cmd_build(int argc, char **argv)
 		return die_usage("empty path");
 	if (o.out != NULL && strcmp(o.out, "-") == 0)
 		return die_usage("-o -: the bundle must go to a file");
+	if (nitro.eif != NULL) {
+		if (nitro.eif[0] == '\0')
+			return die_usage("--eif: empty path");
+		if (o.local)
+			return die_usage("--local and --eif exclude each other");
+		if (o.unisolated)
+			return die_usage("--unisolated is for local mode: an "
+			    "enclave image decides its own sandbox");
+		o.nitro = &nitro;
+	} else if (seen & (0x1fu << 8))
+		return die_usage("--cpus, --memory, --cid, --connect-timeout "
+		    "and --debug-mode need --eif");
 
 	u.tty = isatty(STDERR_FILENO);
 	memset(&ev, 0, sizeof(ev));
@@ -289,6 +390,13 @@ cmd_build(int argc, char **argv)
 	o.ev = &ev;
 	o.note = ui_note;
 	o.note_arg = &u;
+	nitro.note = ui_note;
+	nitro.warn = ui_warn;
+	nitro.note_arg = &u;
+	if (nitro.debug_mode)
+		errmsg("warning: --debug-mode: the enclave's console is open to "
+		    "this host and its attestation shows PCR0, PCR1 and PCR2 as "
+		    "zero: its bundle can never verify without --allow-debug");
 
 	run_state_init(&g_state);
 	catch_signals();
@@ -301,7 +409,7 @@ cmd_build(int argc, char **argv)
 		errmsg(err.msg);
 		return rc;
 	}
-	summary(&res);
+	summary(&res, o.nitro);
 	run_result_free(&res);
 	return TEEC_OK;
 }

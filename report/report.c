@@ -448,11 +448,12 @@ static int
 parse_external(const cJSON *bd, struct report *r, struct teec_err *err)
 {
 	static const char *const keys[] = { "build", "buildDigest", "source",
-	    NULL };
+	    "upstreamCa", NULL };
+	static const char *const cakeys[] = { "digest", NULL };
 	static const char *const srckeys[] = { "digest", "gitCommit", NULL };
 	struct buildcfg cfg;
 	struct teec_err cerr;
-	const cJSON *ext, *build, *src;
+	const cJSON *ext, *build, *src, *ca;
 	const char *s;
 	int rc;
 
@@ -496,6 +497,16 @@ parse_external(const cJSON *bd, struct report *r, struct teec_err *err)
 		}
 		if ((rc = dup_str(&r->source_commit, s, err)) != TEEC_OK)
 			goto out;
+	}
+	/* The CA bundle the invoker gave for upstream TLS, when not the
+	 * image's own (teec-host --upstream-ca). */
+	if (cJSON_GetObjectItemCaseSensitive(ext, "upstreamCa") != NULL) {
+		if ((rc = get_object_only(ext, P_EXT, "upstreamCa", cakeys, &ca,
+		    err)) != TEEC_OK ||
+		    (rc = get_digest(ca, P_EXT ".upstreamCa", "digest",
+		    r->upstream_ca_sha256, NULL, NULL, err)) != TEEC_OK)
+			goto out;
+		r->has_upstream_ca = 1;
 	}
 	rc = TEEC_OK;
 out:
@@ -805,7 +816,7 @@ parse_run(const cJSON *pred, struct report *r, struct teec_err *err)
 	static const char *const pkeys[] = { "name", "digest", NULL };
 	const cJSON *run, *b, *ver, *md, *arr, *v;
 	const char *s;
-	char path[RPATH];
+	char path[RPATH], npath[RPATH];
 	size_t n, i;
 	int rc;
 
@@ -868,15 +879,30 @@ parse_run(const cJSON *pred, struct report *r, struct teec_err *err)
 		snprintf(path, sizeof(path), P_RUN ".byproducts[%zu]", i);
 		if ((rc = json_want_object(v, DOC, path, err)) != TEEC_OK ||
 		    (rc = json_only_keys(v, pkeys, DOC, path, err)) != TEEC_OK ||
-		    (rc = get_const(v, path, "name", REPORT_LOG_NAME, err)) !=
-		    TEEC_OK)
+		    (rc = json_get_string(v, DOC, path, "name", 0, 0, &s,
+		    err)) != TEEC_OK)
 			return rc;
-		if (r->has_log)
-			return bad(err, path, "a second " REPORT_LOG_NAME);
-		if ((rc = get_digest(v, path, "digest", r->log_sha256, NULL,
-		    NULL, err)) != TEEC_OK)
-			return rc;
-		r->has_log = 1;
+		if (strcmp(s, REPORT_LOG_NAME) == 0) {
+			if (r->has_log)
+				return bad(err, path, "a second "
+				    REPORT_LOG_NAME);
+			if ((rc = get_digest(v, path, "digest", r->log_sha256,
+			    NULL, NULL, err)) != TEEC_OK)
+				return rc;
+			r->has_log = 1;
+		} else if (strcmp(s, REPORT_NET_NAME) == 0) {
+			if (r->has_net)
+				return bad(err, path, "a second "
+				    REPORT_NET_NAME);
+			if ((rc = get_digest(v, path, "digest", r->net_sha256,
+			    NULL, NULL, err)) != TEEC_OK)
+				return rc;
+			r->has_net = 1;
+		} else {
+			subpath(npath, sizeof(npath), path, "name");
+			return bad(err, npath, "expected \"" REPORT_LOG_NAME
+			    "\" or \"" REPORT_NET_NAME "\"");
+		}
 	}
 	return TEEC_OK;
 }
@@ -1318,7 +1344,13 @@ report_write(const struct report_input *in, struct buf *out,
 		w_raw(&w, ",\"gitCommit\":");
 		w_str(&w, in->source_commit);
 	}
-	w_raw(&w, "}},\"internalParameters\":{\"environment\":{");
+	w_raw(&w, "}");
+	if (in->upstream_ca_sha256 != NULL) {
+		w_raw(&w, ",\"upstreamCa\":{\"digest\":");
+		w_digest256(&w, in->upstream_ca_sha256);
+		w_raw(&w, "}");
+	}
+	w_raw(&w, "},\"internalParameters\":{\"environment\":{");
 	for (i = 0; i < in->nenv; i++) {
 		if (i > 0)
 			w_raw(&w, ",");
@@ -1370,6 +1402,12 @@ report_write(const struct report_input *in, struct buf *out,
 	if (in->log_sha256 != NULL) {
 		w_raw(&w, "{\"name\":\"" REPORT_LOG_NAME "\",\"digest\":");
 		w_digest256(&w, in->log_sha256);
+		w_raw(&w, "}");
+	}
+	if (in->net_sha256 != NULL) {
+		w_raw(&w, in->log_sha256 != NULL ? "," : "");
+		w_raw(&w, "{\"name\":\"" REPORT_NET_NAME "\",\"digest\":");
+		w_digest256(&w, in->net_sha256);
 		w_raw(&w, "}");
 	}
 	w_raw(&w, "]}}}\n");

@@ -27,6 +27,7 @@
 #define REPORT_WORKER_NAME     "teec-enclave"
 #define REPORT_UMASK           "022"
 #define REPORT_LOG_NAME        "build.log"
+#define REPORT_NET_NAME        "network.jsonl"
 
 struct report_subject {
 	char *name;                 /* relative path, safe (see report_name_ok) */
@@ -71,6 +72,8 @@ struct report {
 	char *source_commit;        /* externalParameters.source.gitCommit,
 	                               may be NULL */
 	char *source_uri;           /* resolvedDependencies[0].uri */
+	uint8_t upstream_ca_sha256[32]; /* externalParameters.upstreamCa */
+	int has_upstream_ca;
 	uint8_t pcrs[3][48];        /* enclave-image annotations pcr0..pcr2 */
 	int has_pcrs;
 	size_t ndeps;
@@ -92,6 +95,8 @@ struct report {
 	int64_t started, finished;  /* the same, in seconds */
 	uint8_t log_sha256[32];     /* byproducts: build.log */
 	int has_log;
+	uint8_t net_sha256[32];     /* byproducts: network.jsonl */
+	int has_net;
 };
 
 /* Free what r holds and zero it; accepts NULL and half-built reports. */
@@ -142,6 +147,8 @@ struct report_input {
 	const struct report_dep *deps;      /* network dependencies */
 	size_t ndeps;
 	const uint8_t *log_sha256;          /* NULL: no build.log */
+	const uint8_t *net_sha256;          /* NULL: no network.jsonl */
+	const uint8_t *upstream_ca_sha256;  /* NULL: the image's CA bundle */
 	const uint8_t (*pcrs)[48];          /* PCR0..2 of the image, NULL if unknown */
 };
 

@@ -23,6 +23,7 @@
 #include "common/digest.h"
 #include "common/encode.h"
 #include "common/fileio.h"
+#include "report/netlog.h"
 #include "verify/bundle.h"
 
 #define SHAPE_MAX 256
@@ -36,6 +37,7 @@ struct reader {
 	struct buf att;
 	size_t members;
 	char report_err[TEEC_ERR_MAX];
+	char network[SHAPE_MAX];    /* first network.jsonl problem */
 	size_t *order;              /* subject indexes sorted by name */
 	uint8_t (*seen)[16];        /* SHA-256 prefixes of member names so far */
 };
@@ -167,6 +169,89 @@ hash_member(struct reader *rd, struct archive *a, const char *name,
 	}
 	digest_final(&c, md);
 	return 0;
+}
+
+/* One line of network.jsonl against the report's dependency. */
+static void
+network_line(struct reader *rd, const uint8_t *p, size_t n)
+{
+	const struct report *rep = &rd->out->report;
+	size_t i = rd->out->network_lines++;
+	struct teec_err err = { "" };
+
+	if (rd->network[0] != '\0' || !rd->out->report_ok)
+		return;
+	if (i >= rep->ndeps) {
+		snprintf(rd->network, sizeof(rd->network), BUNDLE_NETWORK
+		    ": line %zu: the report has only %zu network dependencies",
+		    i, rep->ndeps);
+		return;
+	}
+	if (netlog_check_line(p, n, i, &rep->deps[i], &err) != TEEC_OK)
+		snprintf(rd->network, sizeof(rd->network), "%s", err.msg);
+}
+
+/*
+ * network.jsonl, streamed: hashed, cut into lines, each line checked as
+ * it ends (the report came first).
+ */
+static int
+network_member(struct reader *rd, struct archive *a, const char *name,
+    uint8_t *iobuf, size_t iolen)
+{
+	struct digest c;
+	struct buf line;
+	la_ssize_t n;
+	size_t start, end;
+	int rc = -1, toolong = 0;
+
+	buf_init(&line, TEEC_MAX_NET_LINE);
+	if (digest_init(&c, EVP_sha256()) == -1) {
+		shape(rd, "%s: out of memory", name);
+		return -1;
+	}
+	for (;;) {
+		n = archive_read_data(a, iobuf, iolen);
+		if (n < 0) {
+			shape(rd, "%s: cannot be read (truncated bundle?)", name);
+			digest_free(&c);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		digest_update(&c, iobuf, (size_t)n);
+		for (start = 0; start < (size_t)n; start = end + 1) {
+			for (end = start; end < (size_t)n && iobuf[end] != '\n';
+			    end++)
+				;
+			if (!toolong && buf_append(&line, iobuf + start,
+			    end - start) == -1) {
+				toolong = 1;
+				if (rd->network[0] == '\0')
+					snprintf(rd->network, sizeof(rd->network),
+					    BUNDLE_NETWORK ": line %zu: longer "
+					    "than %u bytes", rd->out->network_lines,
+					    TEEC_MAX_NET_LINE);
+			}
+			if (end == (size_t)n)
+				break;
+			if (toolong)
+				rd->out->network_lines++;
+			else
+				network_line(rd, line.data != NULL ? line.data :
+				    (const uint8_t *)"", line.len);
+			line.len = 0;
+			toolong = 0;
+		}
+	}
+	if ((line.len > 0 || toolong) && rd->network[0] == '\0')
+		snprintf(rd->network, sizeof(rd->network), BUNDLE_NETWORK
+		    ": the last line does not end with a newline");
+	digest_final(&c, rd->out->network_sha256);
+	rc = 0;
+out:
+	buf_free(&line);
+	return rc;
 }
 
 static void
@@ -315,6 +400,16 @@ read_members(struct reader *rd, struct archive *a)
 			if (hash_member(rd, a, name, rd->out->log_sha256, iobuf,
 			    TEEC_IO_CHUNK) == -1)
 				break;
+		} else if (strcmp(name, BUNDLE_NETWORK) == 0) {
+			rd->out->has_network = 1;
+			if (archive_entry_size(e) >
+			    (la_int64_t)TEEC_MAX_NET_TRANSCRIPT) {
+				shape(rd, "%s: over its size cap", name);
+				break;
+			}
+			if (network_member(rd, a, name, iobuf, TEEC_IO_CHUNK) ==
+			    -1)
+				break;
 		} else if (strncmp(name, BUNDLE_ARTIFACTS, strlen(BUNDLE_ARTIFACTS)) == 0 &&
 		    name[strlen(BUNDLE_ARTIFACTS)] != '\0') {
 			if (archive_entry_size(e) > (la_int64_t)TEEC_MAX_ARTIFACT_BYTES) {
@@ -414,8 +509,9 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 		rc = TEEC_FAIL;
 		goto out;
 	}
-	vresult_ok(r, "bundle", "%zu members: report, attestation%s, %zu artifact%s",
-	    rd.members, out->has_log ? ", build log" : "", out->nartifacts,
+	vresult_ok(r, "bundle", "%zu members: report, attestation%s%s, %zu artifact%s",
+	    rd.members, out->has_log ? ", build log" : "",
+	    out->has_network ? ", network transcript" : "", out->nartifacts,
 	    out->nartifacts == 1 ? "" : "s");
 
 	/* 2. the attestation document */
@@ -513,6 +609,35 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 	    CRYPTO_memcmp(out->log_sha256, out->report.log_sha256, 32) != 0)) {
 		vresult_fail(r, "artifacts", R_ARTIFACT_MISMATCH,
 		    "build.log differs from the report's byproduct digest");
+		skip_rest(r, "files", o->nfiles > 0);
+		rc = TEEC_FAIL;
+		goto out;
+	}
+	/*
+	 * network.jsonl: the byproduct's digest, and line by line the same
+	 * exchanges as the report's network dependencies, in order.
+	 */
+	if (out->has_network && (!out->report.has_net ||
+	    CRYPTO_memcmp(out->network_sha256, out->report.net_sha256,
+	    32) != 0 || rd.network[0] != '\0' ||
+	    out->network_lines != out->report.ndeps)) {
+		if (!out->report.has_net)
+			vresult_fail(r, "artifacts", R_ARTIFACT_MISMATCH,
+			    "network.jsonl is in the bundle but the report lists "
+			    "no such byproduct");
+		else if (CRYPTO_memcmp(out->network_sha256,
+		    out->report.net_sha256, 32) != 0)
+			vresult_fail(r, "artifacts", R_ARTIFACT_MISMATCH,
+			    "network.jsonl differs from the report's byproduct "
+			    "digest");
+		else if (rd.network[0] != '\0')
+			vresult_fail(r, "artifacts", R_ARTIFACT_MISMATCH, "%s",
+			    rd.network);
+		else
+			vresult_fail(r, "artifacts", R_ARTIFACT_MISMATCH,
+			    "network.jsonl has %zu lines, the report %zu network "
+			    "dependencies", out->network_lines,
+			    out->report.ndeps);
 		skip_rest(r, "files", o->nfiles > 0);
 		rc = TEEC_FAIL;
 		goto out;
@@ -652,6 +777,23 @@ bundle_write(int fd, const uint8_t *report, size_t report_len,
     const uint8_t *att, size_t att_len, const char *log_path,
     const struct bundle_artifact *arts, size_t narts, struct teec_err *err)
 {
+	struct bundle_members m;
+
+	memset(&m, 0, sizeof(m));
+	m.report = report;
+	m.report_len = report_len;
+	m.att = att;
+	m.att_len = att_len;
+	m.log_path = log_path;
+	m.arts = arts;
+	m.narts = narts;
+	return bundle_write_members(fd, &m, err);
+}
+
+int
+bundle_write_members(int fd, const struct bundle_members *m,
+    struct teec_err *err)
+{
 	struct archive *a;
 	char name[TEEC_MAX_MEMBER_NAME + 1];
 	size_t i;
@@ -666,20 +808,24 @@ bundle_write(int fd, const uint8_t *report, size_t report_len,
 		teec_errf(err, TEEC_ERROR, "bundle: %s", archive_error_string(a));
 		goto out;
 	}
-	if (put_member(a, BUNDLE_REPORT, (int64_t)report_len, 0644, report, -1,
-	    err) != TEEC_OK ||
-	    put_member(a, BUNDLE_ATTESTATION, (int64_t)att_len, 0644, att, -1,
-	    err) != TEEC_OK)
+	if (put_member(a, BUNDLE_REPORT, (int64_t)m->report_len, 0644,
+	    m->report, -1, err) != TEEC_OK ||
+	    put_member(a, BUNDLE_ATTESTATION, (int64_t)m->att_len, 0644, m->att,
+	    -1, err) != TEEC_OK)
 		goto out;
-	if (log_path != NULL && put_file(a, BUNDLE_LOG, log_path, err) != TEEC_OK)
+	if (m->log_path != NULL && put_file(a, BUNDLE_LOG, m->log_path, err) !=
+	    TEEC_OK)
 		goto out;
-	for (i = 0; i < narts; i++) {
+	if (m->network_path != NULL && put_file(a, BUNDLE_NETWORK,
+	    m->network_path, err) != TEEC_OK)
+		goto out;
+	for (i = 0; i < m->narts; i++) {
 		if ((size_t)snprintf(name, sizeof(name), "%s%s", BUNDLE_ARTIFACTS,
-		    arts[i].name) >= sizeof(name) || !name_ok(name)) {
+		    m->arts[i].name) >= sizeof(name) || !name_ok(name)) {
 			teec_errf(err, TEEC_ERROR, "artifact name not allowed in a bundle");
 			goto out;
 		}
-		if (put_file(a, name, arts[i].path, err) != TEEC_OK)
+		if (put_file(a, name, m->arts[i].path, err) != TEEC_OK)
 			goto out;
 	}
 	if (archive_write_close(a) != ARCHIVE_OK) {

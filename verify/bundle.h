@@ -5,7 +5,7 @@
 /*
  * Reading and verifying a .teec bundle (teec-bundle(5)): an uncompressed
  * POSIX tar whose first member is report.json, second attestation.cbor,
- * then optionally build.log and artifacts/NAME members. Read in one
+ * then optionally build.log, network.jsonl and artifacts/NAME members. Read in one
  * streaming pass; artifacts are hashed as they go by, never held whole.
  */
 
@@ -20,6 +20,7 @@
 #define BUNDLE_REPORT      "report.json"
 #define BUNDLE_ATTESTATION "attestation.cbor"
 #define BUNDLE_LOG         "build.log"
+#define BUNDLE_NETWORK     "network.jsonl"
 #define BUNDLE_ARTIFACTS   "artifacts/"
 
 struct bundle_opts {
@@ -55,6 +56,10 @@ struct bundle_out {
 	size_t nartifacts;
 	int has_log;
 	uint8_t log_sha256[32];
+	int has_network;            /* a network.jsonl member was read */
+	uint8_t network_sha256[32];
+	size_t network_lines;       /* its lines, each checked against the
+	                               report's network dependency */
 };
 
 /*
@@ -68,10 +73,10 @@ int bundle_verify(const char *path, const struct bundle_opts *o,
 void bundle_out_free(struct bundle_out *out);
 
 /*
- * Write a bundle: report.json, attestation.cbor, build.log (if log_fd >= 0)
- * and each artifact (read from files under dir) as artifacts/NAME, as a
- * deterministic ustar/pax stream to fd (mtime 0, uid/gid 0, mode 0644 or
- * 0755). Used by the worker and by tests.
+ * Write a bundle: report.json, attestation.cbor, build.log (if log_path
+ * is not NULL) and each artifact (read from its file) as artifacts/NAME,
+ * as a deterministic ustar/pax stream to fd (mtime 0, uid/gid 0, mode
+ * 0644 or 0755). Used by the worker and by tests.
  */
 struct bundle_artifact {
 	const char *name;           /* member name below artifacts/ */
@@ -80,5 +85,19 @@ struct bundle_artifact {
 int bundle_write(int fd, const uint8_t *report, size_t report_len,
     const uint8_t *att, size_t att_len, const char *log_path,
     const struct bundle_artifact *arts, size_t narts, struct teec_err *err);
+
+/* The same, with every member named: network.jsonl after build.log. */
+struct bundle_members {
+	const uint8_t *report;
+	size_t report_len;
+	const uint8_t *att;
+	size_t att_len;
+	const char *log_path;       /* NULL: no build.log */
+	const char *network_path;   /* NULL: no network.jsonl */
+	const struct bundle_artifact *arts;
+	size_t narts;
+};
+int bundle_write_members(int fd, const struct bundle_members *m,
+    struct teec_err *err);
 
 #endif

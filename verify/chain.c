@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,12 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -364,26 +368,52 @@ path_key(const struct nitro_doc *d, size_t root, uint8_t key[32])
 	digest_final(&g, key);
 }
 
-static int
-cache_has(const struct chain_cache *c, const uint8_t key[32])
+static struct chain_cache_slot *
+cache_find(struct chain_cache *c, const uint8_t key[32])
 {
 	static const uint8_t zero[32];
 	size_t i;
 
 	if (c == NULL || memcmp(key, zero, 32) == 0)
-		return 0;
+		return NULL;
 	for (i = 0; i < c->n; i++)
-		if (memcmp(c->key[i], key, 32) == 0)
-			return 1;
-	return 0;
+		if (memcmp(c->slot[i].key, key, 32) == 0)
+			return &c->slot[i];
+	return NULL;
 }
 
+/*
+ * Keep a validated path whose leaf passed its checks. Validity is kept
+ * in seconds: X509_verify_cert() accepted every certificate's times, so
+ * each is in the strict RFC 5280 form X509_cmp_time() requires, which
+ * converts to whole seconds exactly.
+ */
 static void
-cache_add(struct chain_cache *c, const uint8_t key[32])
+cache_add(struct chain_cache *c, const uint8_t key[32], X509 **xs,
+    size_t nxs, const struct chain_info *ci)
 {
-	if (c == NULL || cache_has(c, key))
+	struct chain_cache_slot *s;
+	uint8_t point[CHAIN_CACHE_POINT_MAX];
+	size_t i, plen = 0;
+	int64_t nb, na;
+
+	if (c == NULL || cache_find(c, key) != NULL)
 		return;
-	memcpy(c->key[c->next], key, 32);
+	for (i = 0; i < nxs; i++)
+		if (asn1_time_secs(X509_get0_notBefore(xs[i]), &nb) == -1 ||
+		    asn1_time_secs(X509_get0_notAfter(xs[i]), &na) == -1 ||
+		    nb != ci->certs[i].not_before || na != ci->certs[i].not_after)
+			return;
+	if (EVP_PKEY_get_octet_string_param(ci->leaf_key,
+	    OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof(point),
+	    &plen) != 1 || plen == 0 || plen > sizeof(point))
+		return;
+	s = &c->slot[c->next];
+	memcpy(s->key, key, 32);
+	s->n = nxs;
+	memcpy(s->certs, ci->certs, nxs * sizeof(ci->certs[0]));
+	memcpy(s->leaf_point, point, plen);
+	s->leaf_point_len = plen;
 	c->next = (c->next + 1) % CHAIN_CACHE_SLOTS;
 	if (c->n < CHAIN_CACHE_SLOTS)
 		c->n++;
@@ -391,22 +421,21 @@ cache_add(struct chain_cache *c, const uint8_t key[32])
 
 /*
  * A path validated before: only time has to be checked again, with the
- * semantics X509_verify_cert uses (X509_cmp_time).
+ * semantics X509_verify_cert() uses (X509_cmp_time(): valid from
+ * notBefore inclusive until notAfter exclusive).
  */
 static int
-cached_path_ok(X509 **xs, size_t nxs, int64_t at, int *e, int *depth)
+cached_times_ok(const struct chain_info *ci, int64_t at, int *e, int *depth)
 {
-	time_t t = (time_t)at;
 	size_t i;
 
-	/* X509_cmp_time: 0 is an error, never "in range" */
-	for (i = 0; i < nxs; i++) {
-		if (X509_cmp_time(X509_get0_notBefore(xs[i]), &t) >= 0) {
+	for (i = 0; i < ci->n; i++) {
+		if (ci->certs[i].not_before > at) {
 			*e = X509_V_ERR_CERT_NOT_YET_VALID;
 			*depth = (int)i;
 			return 0;
 		}
-		if (X509_cmp_time(X509_get0_notAfter(xs[i]), &t) <= 0) {
+		if (ci->certs[i].not_after <= at) {
 			*e = X509_V_ERR_CERT_HAS_EXPIRED;
 			*depth = (int)i;
 			return 0;
@@ -415,12 +444,37 @@ cached_path_ok(X509 **xs, size_t nxs, int64_t at, int *e, int *depth)
 	return 1;
 }
 
+/* The cached leaf's P-384 public key, from its SEC1 point. */
+static EVP_PKEY *
+point_key(const uint8_t *point, size_t n)
+{
+	EVP_PKEY_CTX *pc;
+	EVP_PKEY *k = NULL;
+	OSSL_PARAM p[3];
+	char group[] = SN_secp384r1;
+
+	p[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+	    group, 0);
+	p[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+	    (void *)(uintptr_t)point, n);
+	p[2] = OSSL_PARAM_construct_end();
+	if ((pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(pc) != 1 ||
+	    EVP_PKEY_fromdata(pc, &k, EVP_PKEY_PUBLIC_KEY, p) != 1) {
+		EVP_PKEY_free(k);
+		k = NULL;
+	}
+	EVP_PKEY_CTX_free(pc);
+	return k;
+}
+
 int
 chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
     int64_t at, struct chain_info *ci, struct vresult *r,
     struct chain_cache *cache)
 {
 	uint8_t key[32];
+	struct chain_cache_slot *slot;
 	X509 *xs[TEEC_MAX_CHAIN_CERTS + 1];
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *ctx = NULL;
@@ -439,6 +493,27 @@ chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
 			root = i;
 			break;
 		}
+	/* A path seen before: no certificate is decoded again. */
+	if (cache != NULL && root < roots->n && at >= 0 && at <= CHAIN_MAX_TIME) {
+		path_key(d, root, key);
+		if ((slot = cache_find(cache, key)) != NULL) {
+			cache->hits++;
+			ci->n = slot->n;
+			memcpy(ci->certs, slot->certs, slot->n * sizeof(ci->certs[0]));
+			vresult_ok(r, "root", "cabundle[0] is the trusted root %s",
+			    ci->certs[ci->n - 1].subject);
+			if (!cached_times_ok(ci, at, &e, &depth)) {
+				vresult_fail(r, "chain", R_CHAIN_EXPIRED,
+				    "%s (certificate %d of the path, 0 = leaf)",
+				    X509_verify_cert_error_string(e), depth);
+				goto out;
+			}
+			if ((ci->leaf_key = point_key(slot->leaf_point,
+			    slot->leaf_point_len)) == NULL)
+				goto oom;
+			goto doc_time;
+		}
+	}
 	if (decode_all(d, xs, &nxs, &bad) == -1) {
 		vresult_fail(r, "root", R_MALFORMED, "%s is not a DER X.509 certificate",
 		    bad == 0 ? "certificate" : "a cabundle entry");
@@ -461,20 +536,6 @@ chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
 		vresult_fail(r, "chain", R_CHAIN_EXPIRED,
 		    "the verification time is outside what certificates can express");
 		goto out;
-	}
-
-	if (cache != NULL) {
-		path_key(d, root, key);
-		if (cache_has(cache, key)) {
-			cache->hits++;
-			if (!cached_path_ok(xs, nxs, at, &e, &depth)) {
-				vresult_fail(r, "chain", R_CHAIN_EXPIRED,
-				    "%s (certificate %d of the path, 0 = leaf)",
-				    X509_verify_cert_error_string(e), depth);
-				goto out;
-			}
-			goto leaf;
-		}
 	}
 
 	if ((store = X509_STORE_new()) == NULL ||
@@ -515,9 +576,6 @@ chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
 			    "cabundle is not in path order at certificate %zu", i);
 			goto out;
 		}
-	if (cache != NULL)
-		cache_add(cache, key);
-leaf:
 	/*
 	 * The leaf signs documents: an end entity (no cA, whatever its
 	 * keyUsage) with a keyUsage that has digitalSignature (AWS 3.2.2),
@@ -537,6 +595,9 @@ leaf:
 		    "the leaf key is not ECDSA P-384");
 		goto out;
 	}
+	if (cache != NULL)
+		cache_add(cache, key, xs, nxs, ci);
+doc_time:
 	/* The document was made while its leaf was valid (NSM reuses a 3 h leaf). */
 	ts = (int64_t)(d->timestamp_ms / 1000);
 	nb = ci->certs[0].not_before;
@@ -547,7 +608,7 @@ leaf:
 		goto out;
 	}
 	vresult_ok(r, "chain", "%zu certificates, valid at the verification time",
-	    nxs);
+	    ci->n);
 	rc = TEEC_OK;
 	goto out;
 oom:

@@ -78,12 +78,28 @@ int chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
  * of the path (leaf, cabundle) and the anchor: a document from the same
  * enclave and leaf then skips the certificate signature checks, which
  * depend on nothing but those bytes. Validity at the verification time,
- * the leaf's constraints, the document time and the COSE signature are
- * checked for every document. NULL disables it.
+ * the document time within the leaf's validity and the COSE signature
+ * are checked for every document. NULL disables it.
+ *
+ * A slot keeps what was read from the certificates when the path was
+ * validated (names and validity for display and for the time checks,
+ * and the leaf's public point), so a document whose path is cached
+ * decodes no certificate. Only a path whose leaf passed the end-entity,
+ * key usage and P-384 checks is kept: those depend on the leaf's bytes
+ * alone, which the key pins. Plain data, nothing to free: a zeroed
+ * struct is an empty cache.
  */
 #define CHAIN_CACHE_SLOTS 64
+#define CHAIN_CACHE_POINT_MAX 97        /* SEC1 uncompressed P-384 point */
+struct chain_cache_slot {
+	uint8_t key[32];
+	size_t n;                               /* as chain_info.n */
+	struct chain_cert certs[TEEC_MAX_CHAIN_CERTS + 1];
+	uint8_t leaf_point[CHAIN_CACHE_POINT_MAX];
+	size_t leaf_point_len;
+};
 struct chain_cache {
-	uint8_t key[CHAIN_CACHE_SLOTS][32];
+	struct chain_cache_slot slot[CHAIN_CACHE_SLOTS];
 	size_t n, next;
 	unsigned long hits;
 };

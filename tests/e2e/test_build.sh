@@ -73,7 +73,7 @@ why="man '$man_opts' vs usage '$usage_opts'"
 check help_matches_man_synopsis [ -n "$man_opts" -a "$man_opts" = "$usage_opts" ]
 expect_exit no_command 2 "$H"
 expect_exit unknown_command 2 "$H" make
-expect_exit unknown_option 2 "$H" build --eif x.eif
+expect_exit unknown_option 2 "$H" build --no-such-option
 expect_exit option_twice 2 "$H" build --local --local
 expect_exit timeout_not_number 2 "$H" build --timeout 1m
 expect_exit timeout_zero 2 "$H" build --timeout 0

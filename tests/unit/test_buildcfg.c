@@ -658,14 +658,161 @@ test_timeout_non_integral(void **state)
 /* network */
 
 static void
-test_network_present(void **state)
+test_network_policy_ok(void **state)
 {
-	const char *msg = "build.json: network: network policies are not "
-	    "supported yet";
+	struct buildcfg c;
+	struct teec_err err;
 
-	refused(DOC_TOP(", \"network\": {\"allow\": [\"*\"]}"), msg);
-	refused(DOC_TOP(", \"network\": null"), msg);
-	refused("{\"network\": false}", msg);
+	assert_int_equal(parse(DOC_TOP(", \"network\": {\"allow\": "
+	    "[\"static.crates.io\", \"index.crates.io\", "
+	    "\"proxy.golang.org:443\", \"127.0.0.1:8080\", \"localhost\"]}"),
+	    &c, &err), TEEC_OK);
+	assert_true(c.has_network);
+	assert_int_equal(c.net.n, 5);
+	assert_string_equal(c.net.rules[0].host, "static.crates.io");
+	assert_int_equal(c.net.rules[0].port, POLICY_ANY_WEB_PORT);
+	assert_string_equal(c.net.rules[2].host, "proxy.golang.org");
+	assert_int_equal(c.net.rules[2].port, 443);
+	assert_string_equal(c.net.rules[3].host, "127.0.0.1");
+	assert_int_equal(c.net.rules[3].port, 8080);
+	assert_true(policy_allows(&c.net, "static.crates.io", 443));
+	assert_false(policy_allows(&c.net, "127.0.0.1", 80));
+	buildcfg_free(&c);
+	assert_int_equal(c.net.n, 0);
+	assert_null(c.net.rules);
+}
+
+static void
+test_network_absent(void **state)
+{
+	struct buildcfg c;
+	struct teec_err err;
+
+	assert_int_equal(parse(DOC_TOP(""), &c, &err), TEEC_OK);
+	assert_false(c.has_network);
+	assert_int_equal(c.net.n, 0);
+	buildcfg_free(&c);
+}
+
+static void
+test_network_empty_allow(void **state)
+{
+	struct buildcfg c;
+	struct teec_err err;
+
+	assert_int_equal(parse(DOC_TOP(", \"network\": {\"allow\": []}"), &c,
+	    &err), TEEC_OK);
+	assert_true(c.has_network);
+	assert_int_equal(c.net.n, 0);
+	assert_false(policy_allows(&c.net, "localhost", 80));
+	buildcfg_free(&c);
+}
+
+static void
+test_network_wrong_shape(void **state)
+{
+	refused(DOC_TOP(", \"network\": null"),
+	    "build.json: network: expected an object");
+	refused(DOC_TOP(", \"network\": true"),
+	    "build.json: network: expected an object");
+	refused(DOC_TOP(", \"network\": {}"),
+	    "build.json: network.allow: missing (expected an array)");
+	refused(DOC_TOP(", \"network\": {\"allow\": \"a.example\"}"),
+	    "build.json: network.allow: expected an array");
+	refused(DOC_TOP(", \"network\": {\"allow\": [], \"deny\": []}"),
+	    "build.json: network.deny: unknown field");
+	refused(DOC_TOP(", \"network\": {\"allow\": [1]}"),
+	    "build.json: network.allow[0]: expected a non-empty string");
+	refused(DOC_TOP(", \"network\": {\"allow\": [\"\"]}"),
+	    "build.json: network.allow[0]: expected a non-empty string");
+}
+
+static void
+test_network_bad_entries(void **state)
+{
+	static const struct {
+		const char *entry;
+		const char *why;
+	} cases[] = {
+		{ "*.crates.io", "wildcards are not supported" },
+		{ "[::1]:80", "IPv6 addresses are not supported" },
+		{ "Static.crates.io", "host not in lower case" },
+		{ "a.example:0", "port out of range (1 to 65535)" },
+		{ "a.example:65536", "port out of range (1 to 65535)" },
+		{ "a.example:", "port out of range (1 to 65535)" },
+		{ "a.example:080", "port has a leading zero" },
+		{ "a.example:8x", "port is not a decimal number" },
+		{ "a.example.", "empty label (no leading, trailing or double dot)" },
+		{ "a..example", "empty label (no leading, trailing or double dot)" },
+		{ "-a.example", "label starts or ends with '-'" },
+		{ "a_b.example", "not a DNS name or an IPv4 address" },
+		{ "http://a.example", "port is not a decimal number" },
+		{ "127.1", "not an IPv4 address in dotted-decimal form (four "
+		    "numbers 0 to 255, no leading zeros)" },
+		{ "127.0.0.01", "not an IPv4 address in dotted-decimal form "
+		    "(four numbers 0 to 255, no leading zeros)" },
+		{ "256.0.0.1", "not an IPv4 address in dotted-decimal form "
+		    "(four numbers 0 to 255, no leading zeros)" },
+		{ "a.123", "the last label is all digits" },
+		{ "0x7f", "reads as a numeric address" },
+	};
+	char doc[512], msg[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(doc, sizeof(doc), DOC_TOP(", \"network\": {\"allow\": "
+		    "[\"ok.example\", \"%s\"]}"), cases[i].entry);
+		snprintf(msg, sizeof(msg), "build.json: network.allow[1]: %s",
+		    cases[i].why);
+		refused(doc, msg);
+	}
+}
+
+static void
+test_network_duplicate(void **state)
+{
+	refused(DOC_TOP(", \"network\": {\"allow\": [\"a.example\", "
+	    "\"b.example:8080\", \"b.example:8080\"]}"),
+	    "build.json: network.allow[2]: duplicate of network.allow[1]");
+	/* The same host with and without a port is two entries. */
+	{
+		struct buildcfg c;
+		struct teec_err err;
+
+		assert_int_equal(parse(DOC_TOP(", \"network\": {\"allow\": "
+		    "[\"a.example\", \"a.example:443\"]}"), &c, &err), TEEC_OK);
+		buildcfg_free(&c);
+	}
+}
+
+static void
+test_network_too_many(void **state)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(buf_printf(&b, "{\"language\": \"c\", \"input\": "
+	    "{\"cmd\": \"make\"}, \"output\": {\"files\": [\"x\"]}, "
+	    "\"network\": {\"allow\": ["), 0);
+	for (i = 0; i <= TEEC_MAX_NET_ALLOW; i++)
+		assert_int_equal(buf_printf(&b, "%s\"h%zu.example\"",
+		    i > 0 ? ", " : "", i), 0);
+	assert_int_equal(buf_printf(&b, "]}}"), 0);
+	refused((const char *)b.data,
+	    "build.json: network.allow: more than 256 entries");
+	buf_free(&b);
+}
+
+static void
+test_network_ca_variables_controlled(void **state)
+{
+	assert_true(buildcfg_env_controlled("SSL_CERT_FILE"));
+	assert_true(buildcfg_env_controlled("CARGO_HTTP_CAINFO"));
+	assert_true(buildcfg_env_controlled("NODE_EXTRA_CA_CERTS"));
+	refused(DOC_ENV("{\"CURL_CA_BUNDLE\": \"/x\"}"),
+	    "build.json: input.env.CURL_CA_BUNDLE: set by the worker for every "
+	    "build, cannot be overridden");
 }
 
 int
@@ -717,7 +864,14 @@ main(void)
 		cmocka_unit_test(test_timeout_bounds_ok),
 		cmocka_unit_test(test_timeout_out_of_range),
 		cmocka_unit_test(test_timeout_non_integral),
-		cmocka_unit_test(test_network_present),
+		cmocka_unit_test(test_network_policy_ok),
+		cmocka_unit_test(test_network_absent),
+		cmocka_unit_test(test_network_empty_allow),
+		cmocka_unit_test(test_network_wrong_shape),
+		cmocka_unit_test(test_network_bad_entries),
+		cmocka_unit_test(test_network_duplicate),
+		cmocka_unit_test(test_network_too_many),
+		cmocka_unit_test(test_network_ca_variables_controlled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
