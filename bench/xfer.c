@@ -9,12 +9,15 @@
  *	source  the parent sends, the child receives (SOURCE_DATA)
  *	bundle  the child sends, the parent receives (BUNDLE_DATA)
  *
- *	bench-xfer [-o OUT] source|bundle FILE
+ *	bench-xfer [-k] [-o OUT] source|bundle FILE
  *	bench-xfer pack DIR OUT
  *
  * The receiver writes to OUT (default /dev/null; a regular file is
  * created or truncated). Prints "bytes seconds MB/s" (MB = 10^6 bytes),
- * the time from the first byte read to the verified END. The pack form
+ * the time from the first byte read to the verified END. With -k the
+ * sender streams with the digest it announced before (the SHA-256 of
+ * FILE, taken before the clock starts) as teec-host and the worker do;
+ * without, it hashes as it sends. The pack form
  * packs DIR into OUT as teec-host does (host/pack.h) and prints the same
  * for that. Exit 0, or 1 when the transfer failed.
  */
@@ -31,6 +34,7 @@
 #include <unistd.h>
 
 #include "common/caps.h"
+#include "common/digest.h"
 #include "common/frame.h"
 #include "common/status.h"
 #include "host/pack.h"
@@ -44,6 +48,10 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int known;                       /* -k: the sender knows the digest */
+static uint8_t known_sha[32];
+static uint64_t known_size;
+
 static int
 do_send(int sock, const char *file, uint8_t type)
 {
@@ -54,7 +62,12 @@ do_send(int sock, const char *file, uint8_t type)
 		fprintf(stderr, "bench-xfer: %s: %s\n", file, strerror(errno));
 		return 1;
 	}
-	rc = frame_send_stream(sock, fd, type, NULL, NULL, NULL, NULL, &err);
+	if (known)
+		rc = frame_send_stream_known(sock, fd, type, known_sha,
+		    known_size, NULL, NULL, &err);
+	else
+		rc = frame_send_stream(sock, fd, type, NULL, NULL, NULL, NULL,
+		    &err);
 	close(fd);
 	if (rc != TEEC_OK) {
 		fprintf(stderr, "bench-xfer: send: %s\n", err.msg);
@@ -120,10 +133,13 @@ main(int argc, char **argv)
 	pid_t pid;
 	int sv[2], ch, st, rc, parent_sends;
 
-	while ((ch = getopt(argc, argv, "o:")) != -1) {
-		if (ch != 'o')
+	while ((ch = getopt(argc, argv, "ko:")) != -1) {
+		if (ch == 'k')
+			known = 1;
+		else if (ch == 'o')
+			out = optarg;
+		else
 			goto usage;
-		out = optarg;
 	}
 	argc -= optind;
 	argv += optind;
@@ -140,6 +156,15 @@ main(int argc, char **argv)
 	} else
 		goto usage;
 	file = argv[1];
+	/* As teec-host and the worker do: the digest was taken before. */
+	if (known) {
+		struct teec_err err;
+
+		if (sha256_file(file, known_sha, &known_size, &err) != TEEC_OK) {
+			fprintf(stderr, "bench-xfer: %s\n", err.msg);
+			return 1;
+		}
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		perror("bench-xfer: socketpair");
 		return 1;
@@ -184,7 +209,7 @@ main(int argc, char **argv)
 		    (double)bytes / 1e6 / t);
 	return rc;
 usage:
-	fprintf(stderr, "usage: bench-xfer [-o OUT] source|bundle FILE\n"
+	fprintf(stderr, "usage: bench-xfer [-k] [-o OUT] source|bundle FILE\n"
 	    "       bench-xfer pack DIR OUT\n");
 	return 2;
 }

@@ -114,7 +114,7 @@
 #define TEEC_MAX_HTTP_REQ_BODY    (64u * 1024u * 1024u) /* one request body */
 #define TEEC_MAX_NET_CONNS        64u            /* proxy connections at once */
 #define TEEC_MAX_NET_EXCHANGES    16384u         /* recorded exchanges per build */
-#define TEEC_MAX_NET_RECORD_TEXT  (2u * 1024u * 1024u) /* URIs and reasons of one build */
+#define TEEC_MAX_NET_RECORD_TEXT  (3u * 1024u * 1024u) /* report.json bytes of a build's records */
 #define TEEC_MAX_NET_LINE         8192u          /* one network.jsonl line */
 #define TEEC_MAX_NET_TRANSCRIPT   (16u * 1024u * 1024u) /* network.jsonl */
 #define TEEC_MAX_UPSTREAM_CA_BYTES (1024u * 1024u) /* --upstream-ca PEM bundle */

@@ -392,16 +392,21 @@ frame_error_decode(const struct frame *f, struct frame_error *fe,
 	return TEEC_OK;
 }
 
-int
-frame_send_stream(int fd, int in_fd, uint8_t data_type,
-    frame_progress_fn progress, void *arg, uint8_t sha256[32],
+/*
+ * The DATA frames and the END frame of a stream. With known == NULL the
+ * bytes are hashed as they go and sent until EOF; otherwise exactly want
+ * bytes are sent and END carries known.
+ */
+static int
+send_stream(int fd, int in_fd, uint8_t data_type, const uint8_t *known,
+    uint64_t want, frame_progress_fn progress, void *arg, uint8_t sha256[32],
     uint64_t *bytes, struct teec_err *err)
 {
 	EVP_MD_CTX *md = NULL;
 	uint8_t *chunk = NULL, dg[FRAME_SHA256_BYTES];
 	uint8_t end_type = stream_end_type(data_type);
 	uint64_t total = 0;
-	size_t have;
+	size_t have, room;
 	ssize_t r;
 	unsigned int dlen;
 	int rc = TEEC_ERROR, eof = 0;
@@ -411,17 +416,20 @@ frame_send_stream(int fd, int in_fd, uint8_t data_type,
 		    frame_type_name(data_type));
 		goto out;
 	}
-	if ((chunk = malloc(TEEC_IO_CHUNK)) == NULL ||
-	    (md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+	if ((chunk = malloc(TEEC_IO_CHUNK)) == NULL || (known == NULL &&
+	    ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1))) {
 		teec_errf(err, TEEC_ERROR, "out of memory");
 		goto out;
 	}
 	while (!eof) {
 		/* Fill a whole chunk so frames are as large as they may be. */
+		room = TEEC_IO_CHUNK;
+		if (known != NULL && want - total < room)
+			room = (size_t)(want - total);
 		have = 0;
-		while (have < TEEC_IO_CHUNK) {
-			r = read(in_fd, chunk + have, TEEC_IO_CHUNK - have);
+		while (have < room) {
+			r = read(in_fd, chunk + have, room - have);
 			if (r == -1 && errno == EINTR)
 				continue;
 			if (r == -1) {
@@ -437,7 +445,7 @@ frame_send_stream(int fd, int in_fd, uint8_t data_type,
 		}
 		if (have == 0)
 			break;
-		if (EVP_DigestUpdate(md, chunk, have) != 1) {
+		if (known == NULL && EVP_DigestUpdate(md, chunk, have) != 1) {
 			teec_errf(err, TEEC_ERROR, "SHA-256 failed");
 			goto out;
 		}
@@ -446,8 +454,22 @@ frame_send_stream(int fd, int in_fd, uint8_t data_type,
 		total += have;
 		if (progress != NULL)
 			progress(total, arg);
+		if (known != NULL && total == want)
+			break;
 	}
-	if (EVP_DigestFinal_ex(md, dg, &dlen) != 1 || dlen != sizeof(dg)) {
+	if (known != NULL) {
+		/* Exactly the announced length: nothing missing, nothing after. */
+		while ((r = read(in_fd, chunk, 1)) == -1 && errno == EINTR)
+			;
+		if (total != want || r != 0) {
+			teec_errf(err, TEEC_ERROR, "the %s stream is not the "
+			    "%llu bytes announced", frame_type_name(data_type),
+			    (unsigned long long)want);
+			goto out;
+		}
+		memcpy(dg, known, sizeof(dg));
+	} else if (EVP_DigestFinal_ex(md, dg, &dlen) != 1 ||
+	    dlen != sizeof(dg)) {
 		teec_errf(err, TEEC_ERROR, "SHA-256 failed");
 		goto out;
 	}
@@ -462,6 +484,24 @@ out:
 	EVP_MD_CTX_free(md);
 	free(chunk);
 	return rc;
+}
+
+int
+frame_send_stream(int fd, int in_fd, uint8_t data_type,
+    frame_progress_fn progress, void *arg, uint8_t sha256[32],
+    uint64_t *bytes, struct teec_err *err)
+{
+	return send_stream(fd, in_fd, data_type, NULL, 0, progress, arg,
+	    sha256, bytes, err);
+}
+
+int
+frame_send_stream_known(int fd, int in_fd, uint8_t data_type,
+    const uint8_t sha256[32], uint64_t size, frame_progress_fn progress,
+    void *arg, struct teec_err *err)
+{
+	return send_stream(fd, in_fd, data_type, sha256, size, progress, arg,
+	    NULL, NULL, err);
 }
 
 int

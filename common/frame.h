@@ -136,6 +136,18 @@ int frame_send_stream(int fd, int in_fd, uint8_t data_type,
     uint64_t *bytes, struct teec_err *err);
 
 /*
+ * The same for a stream whose SHA-256 and length the sender has already
+ * announced (SOURCE_BEGIN, BUNDLE_BEGIN): exactly size bytes from in_fd,
+ * then the END frame with sha256 as given, without hashing the bytes a
+ * second time. The receiver's check still holds: if in_fd changed since
+ * it was hashed, frame_recv_stream() refuses the END frame. Fewer or
+ * more than size bytes in in_fd is TEEC_ERROR.
+ */
+int frame_send_stream_known(int fd, int in_fd, uint8_t data_type,
+    const uint8_t sha256[32], uint64_t size, frame_progress_fn progress,
+    void *arg, struct teec_err *err);
+
+/*
  * Receive DATA frames of type data_type into out_fd until the matching
  * END frame, whose 32-byte digest must equal the SHA-256 of what came
  * (compared with CRYPTO_memcmp). More than max_bytes in total, any other

@@ -220,9 +220,10 @@ netrec_finish(struct netrec *n, const struct workdir *wd,
 	netrec_stop(n, NULL);
 	if (n->overflow > 0)
 		return teec_errf(err, TEEC_FAIL, "the build made more network "
-		    "requests than a report can record (%u at most, or %u "
-		    "bytes of URIs): %llu were refused", TEEC_MAX_NET_EXCHANGES,
-		    TEEC_MAX_NET_RECORD_TEXT, (unsigned long long)n->overflow);
+		    "requests than a report can record (%u at most, in %u "
+		    "bytes of report): %llu were refused",
+		    TEEC_MAX_NET_EXCHANGES, TEEC_MAX_NET_RECORD_TEXT,
+		    (unsigned long long)n->overflow);
 	if (proxy_transcript(n->px, &tx, err) != TEEC_OK)
 		goto out;
 	sha256(tx.data, tx.len, n->transcript_sha256);

@@ -43,6 +43,7 @@
 #define IO_PIECE        (16u * 1024u)   /* one read(2) or SSL_read */
 #define INBUF_CAP       (TEEC_MAX_HTTP_HEAD + IO_PIECE)
 #define WHY_MAX         TEEC_ERR_MAX
+#define RECORD_OVERHEAD 192u            /* a record's JSON around its text */
 
 struct proxy {
 	struct net_policy policy;
@@ -174,7 +175,9 @@ record(struct conn *c, const struct xch *x, int refused, const char *reason,
 		if (i == 0)
 			snprintf(clean, sizeof(clean), "refused");
 	}
-	text = strlen(x->uri) + (refused ? strlen(clean) : 0);
+	/* What the record takes in report.json, roughly from above. */
+	text = RECORD_OVERHEAD + strlen(x->uri) + (refused ? strlen(clean) :
+	    0);
 	pthread_mutex_lock(&px->lock);
 	if (px->nrecs >= px->lim.max_records ||
 	    px->text + text > TEEC_MAX_NET_RECORD_TEXT)
@@ -224,7 +227,7 @@ records_full(struct proxy *px)
 
 	pthread_mutex_lock(&px->lock);
 	full = px->nrecs >= px->lim.max_records ||
-	    px->text >= TEEC_MAX_NET_RECORD_TEXT;
+	    px->text + RECORD_OVERHEAD > TEEC_MAX_NET_RECORD_TEXT;
 	if (full)
 		px->overflow++;
 	pthread_mutex_unlock(&px->lock);

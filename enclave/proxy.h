@@ -108,8 +108,9 @@ const struct proxy_record *proxy_record(const struct proxy *px, size_t i);
 
 /*
  * Exchanges that were refused because the records were full (more than
- * lim.max_records, or more URI and reason text than
- * TEEC_MAX_NET_RECORD_TEXT): a build with any cannot be reported.
+ * lim.max_records, or records that would take more than
+ * TEEC_MAX_NET_RECORD_TEXT bytes of report.json): a build with any
+ * cannot be reported.
  */
 uint64_t proxy_overflow(const struct proxy *px);
 

@@ -334,10 +334,11 @@ send_bundle(struct conv *c, const struct workdir *wd)
 		rc = refuse(c, FRAME_ERR_INTERNAL, "%s", e.msg);
 		goto out;
 	}
+	/* Hashed once, above: the stream carries that digest (the host checks). */
 	if (frame_send(c->fd, FRAME_BUNDLE_BEGIN, b.data, b.len, &e) !=
 	    TEEC_OK ||
-	    frame_send_stream(c->fd, fd, FRAME_BUNDLE_DATA, NULL, NULL, NULL,
-	    NULL, &e) != TEEC_OK) {
+	    frame_send_stream_known(c->fd, fd, FRAME_BUNDLE_DATA, bb.sha256,
+	    bb.size, NULL, NULL, &e) != TEEC_OK) {
 		rc = teec_errf(c->err, TEEC_ERROR, "%s", e.msg);
 		goto out;
 	}

@@ -6,6 +6,7 @@
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/caps.h"
+#include "common/fileio.h"
 #include "common/status.h"
 #include "enclave/listen.h"
+#include "enclave/netshim.h"
 #include "enclave/nsm.h"
 #include "enclave/server.h"
 
@@ -35,7 +39,9 @@ usage(FILE *fp)
 	    "usage: " PROG " serve [--fd N | --listen unix:PATH|vsock:PORT]\n"
 	    "                          [--nsm auto|device|emulated]"
 	    " [--workdir DIR]\n"
-	    "                          [--unisolated] [--keep]\n"
+	    "                          [--unisolated] [--keep]"
+	    " [--upstream-ca FILE]\n"
+	    "       " PROG " netshim --port N --socket PATH -- COMMAND ...\n"
 	    "       " PROG " --help | --version\n");
 }
 
@@ -116,7 +122,7 @@ static int
 cmd_serve(int argc, char *argv[])
 {
 	enum { O_FD = 256, O_LISTEN, O_NSM, O_WORKDIR, O_UNISOLATED, O_KEEP,
-	    O_HELP };
+	    O_UPSTREAM_CA, O_HELP };
 	static const struct option longopts[] = {
 		{ "fd", required_argument, NULL, O_FD },
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -124,13 +130,16 @@ cmd_serve(int argc, char *argv[])
 		{ "workdir", required_argument, NULL, O_WORKDIR },
 		{ "unisolated", no_argument, NULL, O_UNISOLATED },
 		{ "keep", no_argument, NULL, O_KEEP },
+		{ "upstream-ca", required_argument, NULL, O_UPSTREAM_CA },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct server_opts o;
 	struct server_result res;
 	struct teec_err err;
+	struct buf ca;
 	const char *fd_arg = NULL, *listen_arg = NULL, *nsm_arg = NULL;
+	const char *ca_arg = NULL;
 	int fd = 0, ch, rc, seen_unisolated = 0, seen_keep = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -181,6 +190,13 @@ cmd_serve(int argc, char *argv[])
 				return usage_error("--keep given twice");
 			o.keep = 1;
 			break;
+		case O_UPSTREAM_CA:
+			if (ca_arg != NULL)
+				return usage_error("--upstream-ca given twice");
+			if (optarg[0] == '\0')
+				return usage_error("--upstream-ca: empty path");
+			ca_arg = optarg;
+			break;
 		case 'h':
 		case O_HELP:
 			usage(stdout);
@@ -198,6 +214,17 @@ cmd_serve(int argc, char *argv[])
 	if (fd_arg != NULL && listen_arg != NULL)
 		return usage_error("--fd and --listen exclude each other");
 
+	memset(&ca, 0, sizeof(ca));
+	if (ca_arg != NULL) {
+		if (read_file_capped(ca_arg, TEEC_MAX_UPSTREAM_CA_BYTES, &ca,
+		    &err) != TEEC_OK) {
+			fprintf(stderr, PROG ": --upstream-ca: %s\n", err.msg);
+			return TEEC_ERROR;
+		}
+		o.upstream_ca = ca.data != NULL ? ca.data : (const uint8_t *)"";
+		o.upstream_ca_len = ca.len;
+	}
+
 	setup_signals();
 	if (listen_arg != NULL) {
 		if (listen_accept(listen_arg, &stop, &fd, &err) != TEEC_OK) {
@@ -212,6 +239,7 @@ cmd_serve(int argc, char *argv[])
 	rc = server_serve(fd, &o, &res, &err);
 	conn_fd = -1;
 	close(fd);
+	buf_free(&ca);
 	/* A refusal reached the host in an ERROR frame; it says it. */
 	if (rc == TEEC_ERROR && !stop && res.peer_error == 0)
 		fprintf(stderr, PROG ": %s\n", err.msg);
@@ -223,6 +251,64 @@ cmd_serve(int argc, char *argv[])
 	return rc;
 }
 
+/*
+ * netshim: the first process of a sandboxed build with a network policy
+ * (enclave/netshim.h). Not for people; the worker starts it through
+ * bwrap(1). It ends as its command ended: with the same exit status, or
+ * by the same signal.
+ */
+static int
+cmd_netshim(int argc, char *argv[])
+{
+	struct netshim_opts o;
+	struct teec_err err;
+	const char *port = NULL;
+	char *end;
+	long v;
+	int i, st;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (i + 1 < argc && strcmp(argv[i], "--port") == 0 &&
+		    port == NULL)
+			port = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--socket") == 0 &&
+		    o.socket == NULL)
+			o.socket = argv[++i];
+		else
+			return usage_error("netshim: unexpected argument "
+			    "\"%s\"", argv[i]);
+	}
+	if (port == NULL || o.socket == NULL || i >= argc ||
+	    argv[i][0] != '/')
+		return usage_error("netshim: expected --port N --socket PATH -- "
+		    "/COMMAND ...");
+	errno = 0;
+	v = strtol(port, &end, 10);
+	if (port[0] < '1' || port[0] > '9' || *end != '\0' || errno != 0 ||
+	    v > 65535)
+		return usage_error("netshim: --port: expected 1 to 65535");
+	o.port = (uint16_t)v;
+	o.argv = argv + i;
+	signal(SIGPIPE, SIG_IGN);
+	if (netshim_run(&o, &st, &err) != TEEC_OK) {
+		fprintf(stderr, PROG " netshim: %s\n", err.msg);
+		_exit(127);
+	}
+	fflush(NULL);
+	if (WIFSIGNALED(st)) {
+		signal(WTERMSIG(st), SIG_DFL);
+		raise(WTERMSIG(st));
+	}
+	/* _exit: nothing of this process (sanitizer reports included) may
+	 * change the command's status. */
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -231,6 +317,7 @@ main(int argc, char *argv[])
 		int (*fn)(int, char *[]);
 	} verbs[] = {
 		{ "serve", cmd_serve },
+		{ "netshim", cmd_netshim },
 	};
 	size_t i;
 

@@ -45,6 +45,12 @@ match_report(const struct report *rep, const struct check_expect *x,
 	if (CRYPTO_memcmp(rep->build_json_sha256, bj, sizeof(bj)) != 0)
 		return teec_errf(err, TEEC_FAIL, "the report's build.json "
 		    "digest is not the digest of the build.json sent");
+	if ((x->upstream_ca_sha256 == NULL) != !rep->has_upstream_ca ||
+	    (x->upstream_ca_sha256 != NULL &&
+	    CRYPTO_memcmp(rep->upstream_ca_sha256, x->upstream_ca_sha256,
+	    32) != 0))
+		return teec_errf(err, TEEC_FAIL, "the report's upstream CA "
+		    "digest is not the digest of the --upstream-ca given");
 	return TEEC_OK;
 }
 

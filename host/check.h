@@ -28,6 +28,7 @@ struct check_expect {
 	const char *trust_store;        /* NULL: store_resolve() default */
 	int nitro;                      /* not --dev: the store's roots */
 	int allow_debug;                /* with nitro: --allow-debug */
+	const uint8_t *upstream_ca_sha256; /* --upstream-ca's, NULL: none */
 };
 
 /*

@@ -110,8 +110,6 @@ send_source(int fd, const struct client_opts *o, struct frame *f,
 	struct proto_source_begin sb;
 	struct buf b;
 	struct xfer x;
-	uint8_t sha[32];
-	uint64_t sent = 0;
 	int rc = TEEC_ERROR;
 
 	buf_init(&b, TEEC_MAX_FRAME_PAYLOAD);
@@ -144,18 +142,16 @@ send_source(int fd, const struct client_opts *o, struct frame *f,
 	x.ev = o->ev;
 	x.s = CLIENT_SOURCE;
 	x.total = o->source_size;
-	rc = frame_send_stream(fd, o->source_fd, FRAME_SOURCE_DATA, xfer_cb,
-	    &x, sha, &sent, err);
+	/*
+	 * The archive was hashed as it was packed: it is sent without a
+	 * second pass of SHA-256, and the worker checks the bytes it gets
+	 * against the SOURCE_END digest. A different length fails here.
+	 */
+	rc = frame_send_stream_known(fd, o->source_fd, FRAME_SOURCE_DATA,
+	    o->source_sha256, o->source_size, xfer_cb, &x, err);
 	xfer_end(o->ev, CLIENT_SOURCE);
 	if (rc != TEEC_OK) {
 		rc = send_failed(fd, f, res, err);
-		goto out;
-	}
-	/* The archive is private to this process, but say so if it changed. */
-	if (sent != o->source_size ||
-	    CRYPTO_memcmp(sha, o->source_sha256, sizeof(sha)) != 0) {
-		rc = teec_errf(err, TEEC_ERROR, "the source archive changed "
-		    "while it was sent");
 		goto out;
 	}
 	rc = TEEC_OK;

@@ -208,7 +208,7 @@ local_start(const struct launch_cfg *cfg, struct worker *w,
 {
 	char found[PATH_MAX];
 	const char *prog = cfg != NULL ? cfg->worker : NULL;
-	char *argv[9];
+	char *argv[11];
 	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, efd = -1, e = 0, rc;
 	size_t k = 0;
 	ssize_t n;
@@ -229,6 +229,10 @@ local_start(const struct launch_cfg *cfg, struct worker *w,
 	argv[k++] = "emulated";
 	if (cfg != NULL && cfg->unisolated)
 		argv[k++] = "--unisolated";
+	if (cfg != NULL && cfg->upstream_ca != NULL) {
+		argv[k++] = "--upstream-ca";
+		argv[k++] = (char *)cfg->upstream_ca;
+	}
 	argv[k] = NULL;
 
 	rc = TEEC_ERROR;

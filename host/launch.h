@@ -24,6 +24,7 @@ struct nitro_opts;
 struct launch_cfg {
 	const char *worker;     /* program to run; NULL: launch_find_worker() */
 	int unisolated;         /* pass --unisolated */
+	const char *upstream_ca;/* pass --upstream-ca FILE (local only) */
 	const struct nitro_opts *nitro; /* launch_nitro: host/launch_nitro.h */
 };
 

@@ -99,12 +99,12 @@ run_cli(const struct nitro_opts *o, char *const argv[], struct buf *out,
 }
 
 /*
- * "nitro-cli terminate-enclave --enclave-id ID", retried on busy errors.
+ * "nitro-cli terminate-enclave --enclave-id ID", NITRO_TERMINATE_ATTEMPTS
+ * times at most, with a back-off.
  * TEEC_OK once nitro-cli says it is terminated.
  */
 static int
-terminate_id(const struct nitro_opts *o, const struct worker *w,
-    const char *id, struct teec_err *err)
+terminate_id(const struct nitro_opts *o, const char *id, struct teec_err *err)
 {
 	char *argv[] = { (char *)cli(o), "terminate-enclave", "--enclave-id",
 	    (char *)id, NULL };
@@ -130,17 +130,16 @@ terminate_id(const struct nitro_opts *o, const struct worker *w,
 		if (rc == TEEC_OK)
 			break;
 	}
-	(void)w;
 	return rc;
 }
 
 /* Terminate id, or say loudly that it could not be done. */
 static void
-terminate(const struct nitro_opts *o, const struct worker *w, const char *id)
+terminate(const struct nitro_opts *o, const char *id)
 {
 	struct teec_err err;
 
-	if (terminate_id(o, w, id, &err) == TEEC_OK) {
+	if (terminate_id(o, id, &err) == TEEC_OK) {
 		say(o, 0, "terminated enclave %s", id);
 		return;
 	}
@@ -154,8 +153,7 @@ terminate(const struct nitro_opts *o, const struct worker *w, const char *id)
  * name teec gave it and terminate it.
  */
 static void
-terminate_by_name(const struct nitro_opts *o, const struct worker *w,
-    const char *name)
+terminate_by_name(const struct nitro_opts *o, const char *name)
 {
 	char *argv[] = { (char *)cli(o), "describe-enclaves", NULL };
 	struct nitro_enclave e;
@@ -179,7 +177,7 @@ terminate_by_name(const struct nitro_opts *o, const struct worker *w,
 		say(o, 1, "%zu enclaves are named %s; terminating one (%s)",
 		    found, name, e.id);
 	if (found > 0)
-		terminate(o, w, e.id);
+		terminate(o, e.id);
 }
 
 int
@@ -261,7 +259,7 @@ run_enclave(const struct nitro_opts *o, struct worker *w, char *const argv[],
 		if (rc != TEEC_OK) {
 			/* Unless it never ran, an enclave may have started. */
 			if (!(WIFEXITED(status) && WEXITSTATUS(status) == 127))
-				terminate_by_name(o, w, name);
+				terminate_by_name(o, name);
 			goto out;
 		}
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -288,13 +286,13 @@ run_enclave(const struct nitro_opts *o, struct worker *w, char *const argv[],
 		char why[TEEC_ERR_MAX];
 
 		memcpy(why, err->msg, sizeof(why));
-		terminate_by_name(o, w, name);
+		terminate_by_name(o, name);
 		rc = teec_errf(err, TEEC_ERROR, "cannot read what nitro-cli "
 		    "run-enclave printed: %s", why);
 		goto out;
 	}
 	if (e->cid != cid) {
-		terminate(o, w, e->id);
+		terminate(o, e->id);
 		rc = teec_errf(err, TEEC_ERROR, "nitro-cli started enclave %s "
 		    "with CID %u, not the CID %u asked for", e->id, e->cid,
 		    cid);
@@ -418,7 +416,7 @@ nitro_start(const struct launch_cfg *cfg, struct worker *w,
 	    e.id, e.cid, o->port > 0 ? o->port : NITRO_VSOCK_PORT);
 	if ((rc = connect_worker(o, w, cid, err)) == TEEC_OK)
 		return TEEC_OK;
-	terminate(o, w, w->enclave_id);
+	terminate(o, w->enclave_id);
 	w->enclave_id[0] = '\0';
 	return rc;
 }
@@ -434,7 +432,7 @@ nitro_stop(struct worker *w, int graceful)
 		close(fd);
 	}
 	if (w->enclave_id[0] != '\0' && w->nitro != NULL)
-		terminate(w->nitro, w, w->enclave_id);
+		terminate(w->nitro, w->enclave_id);
 	w->enclave_id[0] = '\0';
 }
 

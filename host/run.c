@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "common/buildcfg.h"
 #include "common/caps.h"
+#include "common/digest.h"
 #include "common/fileio.h"
 #include "common/proto.h"
 #include "host/check.h"
@@ -157,9 +158,10 @@ run_build(const struct run_opts *o, struct run_state *st,
 	struct pack_opts po;
 	struct buildcfg cfg;
 	struct atomic_file af;
-	struct buf raw;
+	struct buf raw, ca;
 	struct stat sb;
 	sigset_t block, old;
+	uint8_t ca_sha[32];
 	char rel[PATH_MAX], how[128], why[TEEC_ERR_MAX];
 	int srcfd = -1, inside = 0, rc = TEEC_ERROR, started = 0, crc;
 	unsigned int limit;
@@ -169,6 +171,7 @@ run_build(const struct run_opts *o, struct run_state *st,
 	memset(&af, 0, sizeof(af));
 	af.fd = -1;
 	buf_init(&raw, TEEC_MAX_BUILD_JSON_BYTES);
+	buf_init(&ca, TEEC_MAX_UPSTREAM_CA_BYTES);
 
 	/* 1. The tree, and build.json checked before anything happens. */
 	if (stat(o->dir, &sb) == -1) {
@@ -190,6 +193,24 @@ run_build(const struct run_opts *o, struct run_state *st,
 	}
 	if (o->timeout > 0)
 		limit = o->timeout;
+	/*
+	 * --upstream-ca: the worker trusts it for the build's HTTPS origins,
+	 * and the report names its digest. Only a local worker takes it; an
+	 * enclave must not believe this host about whom to trust.
+	 */
+	if (o->upstream_ca != NULL) {
+		if (o->nitro != NULL) {
+			teec_errf(err, TEEC_ERROR, "--upstream-ca: not for a "
+			    "Nitro Enclave, which does not take this host's word "
+			    "on whom to trust");
+			goto out;
+		}
+		if (read_file_capped(o->upstream_ca, TEEC_MAX_UPSTREAM_CA_BYTES,
+		    &ca, err) != TEEC_OK)
+			goto out;
+		sha256(ca.data != NULL ? ca.data : (const uint8_t *)"", ca.len,
+		    ca_sha);
+	}
 
 	/* 2. Where the bundle goes; it is not part of the source. */
 	if (o->out != NULL) {
@@ -238,6 +259,7 @@ run_build(const struct run_opts *o, struct run_state *st,
 	lc.worker = o->worker;
 	lc.unisolated = o->unisolated;
 	lc.nitro = o->nitro;
+	lc.upstream_ca = o->upstream_ca;
 	if (l->start(&lc, &st->w, err) != TEEC_OK) {
 		if (st->interrupted)
 			goto interrupted;
@@ -301,6 +323,7 @@ run_build(const struct run_opts *o, struct run_state *st,
 	cx.trust_store = o->trust_store;
 	cx.nitro = o->nitro != NULL;
 	cx.allow_debug = o->nitro != NULL && o->nitro->debug_mode;
+	cx.upstream_ca_sha256 = o->upstream_ca != NULL ? ca_sha : NULL;
 	if ((rc = check_bundle(af.tmp, &cx, &res->bundle, err)) != TEEC_OK)
 		goto out;
 	rc = TEEC_ERROR;
@@ -330,5 +353,6 @@ out:
 		close(srcfd);
 	buildcfg_free(&cfg);
 	buf_free(&raw);
+	buf_free(&ca);
 	return rc;
 }

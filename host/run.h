@@ -39,6 +39,7 @@ struct run_opts {
 	                                   launch_nitro with nitro */
 	const struct nitro_opts *nitro; /* --eif: build in a Nitro Enclave */
 	const char *trust_store;        /* NULL: the default (check.h) */
+	const char *upstream_ca;        /* --upstream-ca FILE, or NULL */
 	const struct client_events *ev; /* may be NULL */
 	/* A one-line notice for the user (the mode chosen). */
 	void (*note)(void *arg, const char *line);

@@ -42,7 +42,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: teec-host build [-C DIR] [--config FILE] [--local] [-o OUT.teec]\n"
-	    "           [--timeout S] [--unisolated] [--quiet]\n"
+	    "           [--timeout S] [--unisolated] [--upstream-ca FILE] [--quiet]\n"
 	    "       teec-host build --eif IMAGE.eif [--cpus N] [--memory MiB] [--cid N]\n"
 	    "           [--connect-timeout S] [--debug-mode] [-C DIR] [--config FILE]\n"
 	    "           [-o OUT.teec] [--timeout S] [--quiet]\n"
@@ -240,7 +240,8 @@ static int
 cmd_build(int argc, char **argv)
 {
 	enum { O_CONFIG = 256, O_LOCAL, O_TIMEOUT, O_UNISOLATED, O_QUIET,
-	    O_EIF, O_CPUS, O_MEMORY, O_CID, O_CONNECT_TIMEOUT, O_DEBUG_MODE };
+	    O_EIF, O_CPUS, O_MEMORY, O_CID, O_CONNECT_TIMEOUT, O_DEBUG_MODE,
+	    O_UPSTREAM_CA };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "local", no_argument, NULL, O_LOCAL },
@@ -253,6 +254,7 @@ cmd_build(int argc, char **argv)
 		{ "cid", required_argument, NULL, O_CID },
 		{ "connect-timeout", required_argument, NULL, O_CONNECT_TIMEOUT },
 		{ "debug-mode", no_argument, NULL, O_DEBUG_MODE },
+		{ "upstream-ca", required_argument, NULL, O_UPSTREAM_CA },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -347,6 +349,12 @@ cmd_build(int argc, char **argv)
 		case O_DEBUG_MODE:
 			bit = 1u << 12;
 			nitro.debug_mode = 1;
+			break;
+		case O_UPSTREAM_CA:
+			bit = 1u << 13;
+			if (optarg[0] == '\0')
+				return die_usage("--upstream-ca: empty path");
+			o.upstream_ca = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -137,11 +137,12 @@ set --
 "$verify" bundle "$@" -- "$out" >"$work/report" 2>&1
 vrc=$?
 cat "$work/report"
+name=$(printf '%s' "$out" | escape)
 if [ "$vrc" -eq 0 ]; then
-	summary "## teec: $out verified" "<pre>"
+	summary "## teec: $name verified" "<pre>"
 	output verified true
 else
-	summary "## teec: $out does NOT verify (teec-verify exit status $vrc)" "<pre>"
+	summary "## teec: $name does NOT verify (teec-verify exit status $vrc)" "<pre>"
 	output verified false
 fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then

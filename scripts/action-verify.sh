@@ -28,6 +28,11 @@ summary() {
 	fi
 }
 
+# escape: HTML text of standard input, for the job summary.
+escape() {
+	sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g'
+}
+
 verify=teec-verify
 [ -n "${TEEC_BIN:-}" ] && verify="$TEEC_BIN/teec-verify"
 bundles=${TEEC_INPUT_BUNDLES:-}
@@ -76,15 +81,15 @@ while IFS= read -r b; do
 	"$verify" bundle "$@" -- "$b" >"$work/report" 2>&1 </dev/null
 	rc=$?
 	cat "$work/report"
+	name=$(printf '%s' "$b" | escape)
 	case $rc in
-	0) summary "## teec: $b verified" ;;
-	1) summary "## teec: $b does NOT verify" ;;
-	*) summary "## teec: $b could not be checked (teec-verify exit status $rc)" ;;
+	0) summary "## teec: $name verified" ;;
+	1) summary "## teec: $name does NOT verify" ;;
+	*) summary "## teec: $name could not be checked (teec-verify exit status $rc)" ;;
 	esac
 	summary "<pre>"
 	if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-		sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' \
-		    <"$work/report" >>"$GITHUB_STEP_SUMMARY"
+		escape <"$work/report" >>"$GITHUB_STEP_SUMMARY"
 	fi
 	summary "</pre>"
 	if [ "$rc" -gt 1 ]; then

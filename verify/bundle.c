@@ -522,6 +522,7 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 	ao.allow_debug = o->allow_debug;
 	ao.dev_root = o->dev_root;
 	ao.dev_root_len = o->dev_root_len;
+	ao.cache = o->cache;
 	if (attest_verify(rd.att.data, rd.att.len, &ao, &out->att, r) != TEEC_OK) {
 		skip_rest(r, "image", o->nfiles > 0);
 		rc = TEEC_FAIL;

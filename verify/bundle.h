@@ -34,6 +34,7 @@ struct bundle_opts {
 	size_t dev_root_len;
 	const char *const *files;   /* detached artifacts to check */
 	size_t nfiles;
+	struct chain_cache *cache;  /* a batch's path cache, or NULL (attest.h) */
 };
 
 /* One subject of the report and what was checked of it. */

@@ -287,9 +287,14 @@ describe(X509 *x, struct chain_cert *cc)
 	asn1_time_secs(X509_get0_notAfter(x), &cc->not_after);
 }
 
-/* Decode leaf and cabundle; xs[0] = leaf, xs[1..] = cabundle[n-1 .. 0]. */
+/*
+ * Decode leaf and cabundle; xs[0] = leaf, xs[1..] = cabundle[n-1 .. 0].
+ * anchor, when not NULL, is a trusted root byte-equal to cabundle[0]:
+ * it stands for it instead of a second decoding of the same bytes.
+ */
 static int
-decode_all(const struct nitro_doc *d, X509 **xs, size_t *nxs, size_t *bad)
+decode_all(const struct nitro_doc *d, X509 *anchor, X509 **xs, size_t *nxs,
+    size_t *bad)
 {
 	size_t i;
 
@@ -301,7 +306,10 @@ decode_all(const struct nitro_doc *d, X509 **xs, size_t *nxs, size_t *bad)
 	*nxs = 1;
 	for (i = 0; i < d->ncabundle; i++) {
 		size_t k = d->ncabundle - 1 - i;
-		if ((xs[1 + i] = der_x509(d->cabundle[k], d->cabundle_len[k])) == NULL) {
+		if (k == 0 && anchor != NULL && X509_up_ref(anchor) == 1)
+			xs[1 + i] = anchor;
+		else if ((xs[1 + i] = der_x509(d->cabundle[k],
+		    d->cabundle_len[k])) == NULL) {
 			*bad = k + 1;
 			return -1;
 		}
@@ -327,7 +335,7 @@ chain_describe(const struct nitro_doc *d, struct chain_info *ci)
 	int rc;
 
 	memset(ci, 0, sizeof(*ci));
-	rc = decode_all(d, xs, &n, &bad);
+	rc = decode_all(d, NULL, xs, &n, &bad);
 	for (i = 0; i < n; i++)
 		describe(xs[i], &ci->certs[i]);
 	ci->n = n;
@@ -514,7 +522,8 @@ chain_verify(const struct nitro_doc *d, const struct trust_roots *roots,
 			goto doc_time;
 		}
 	}
-	if (decode_all(d, xs, &nxs, &bad) == -1) {
+	if (decode_all(d, root < roots->n ? roots->cert[root] : NULL, xs, &nxs,
+	    &bad) == -1) {
 		vresult_fail(r, "root", R_MALFORMED, "%s is not a DER X.509 certificate",
 		    bad == 0 ? "certificate" : "a cabundle entry");
 		vresult_skip(r, "chain");

@@ -237,7 +237,7 @@ test_leftovers_in_group_killed(void **state)
 	long bg;
 	int i;
 
-	cfg.worker = script("leaver", "sleep 300 </dev/null >/dev/null 2>&1 & "
+	cfg.worker = script("leaver", "sleep 300 </dev/null >/dev/null 2>&1 3>&- & "
 	    "echo $! >&3; exit 0");
 	assert_int_equal(launch_local.start(&cfg, &w, &err), TEEC_OK);
 	read_all(w.fd, out, sizeof(out));
