@@ -188,7 +188,7 @@ network_line(struct reader *rd, const uint8_t *p, size_t n)
 		return;
 	}
 	if (netlog_check_line(p, n, i, &rep->deps[i], &err) != TEEC_OK)
-		snprintf(rd->network, sizeof(rd->network), "%s", err.msg);
+		snprintf(rd->network, sizeof(rd->network), "%.250s", err.msg);
 }
 
 /*
