@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libssl-dev libcjson-dev libarchive-dev
 libcmocka-dev openssl mandoc clang libclang-rt-14-dev curl bubblewrap
-ca-certificates git shellcheck"
+ca-certificates git shellcheck jq"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
