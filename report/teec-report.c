@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/cli.h"
 #include "common/caps.h"
 #include "common/escape.h"
 #include "common/status.h"
@@ -32,45 +33,10 @@ usage(FILE *f)
 	    "       teec-report --help | --version\n");
 }
 
-static int __attribute__((format(printf, 1, 2)))
-die_usage(const char *fmt, ...)
-{
-	va_list ap;
+#define die_usage(...) cli_usage_error(progname, usage, __VA_ARGS__)
+#define errmsg(msg) cli_errmsg(progname, (msg))
 
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	usage(stderr);
-	return TEEC_ERROR;
-}
-
-/* Messages may quote a path or the input: escaped before the terminal. */
-static void
-errmsg(const char *msg)
-{
-	struct buf b;
-
-	buf_init(&b, 8192);
-	esc_term(&b, msg, strlen(msg));
-	fprintf(stderr, "%s: %s\n", progname, b.data ? (char *)b.data : "");
-	buf_free(&b);
-}
-
-static int
-bad_option(char **argv)
-{
-	const char *arg = argv[optind - 1];
-	struct buf b;
-	int rc;
-
-	buf_init(&b, 512);
-	esc_term(&b, arg, strlen(arg) < 100 ? strlen(arg) : 100);
-	rc = die_usage("unknown option %s", b.data ? (char *)b.data : "");
-	buf_free(&b);
-	return rc;
-}
+#define bad_option(argv) cli_bad_option(progname, usage, (argv)[optind - 1])
 
 static int
 parse_format(const char *arg, int html_ok, enum show_format *f)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/cli.h"
 #include "common/caps.h"
 #include "common/encode.h"
 #include "common/escape.h"
@@ -55,31 +56,8 @@ usage(FILE *f)
 	    "       teec-verify --help | --version\n");
 }
 
-static int __attribute__((format(printf, 1, 2)))
-die_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	usage(stderr);
-	return TEEC_ERROR;
-}
-
-/* Every message may quote a path or input: escaped before the terminal. */
-static void
-errmsg(const char *msg)
-{
-	struct buf b;
-
-	buf_init(&b, 8192);
-	esc_term(&b, msg, strlen(msg));
-	fprintf(stderr, "%s: %s\n", progname, b.data ? (char *)b.data : "");
-	buf_free(&b);
-}
+#define die_usage(...) cli_usage_error(progname, usage, __VA_ARGS__)
+#define errmsg(msg) cli_errmsg(progname, (msg))
 
 static int
 verify_one_attestation(const char *file, const struct opts *o,
@@ -338,16 +316,8 @@ run(int argc, char **argv, int bundle)
 			return TEEC_OK;
 		case ':':
 			return die_usage("option needs an argument");
-		default: {
-			struct buf b;
-			const char *arg = argv[optind - 1];
-
-			buf_init(&b, 512);
-			esc_term(&b, arg, strlen(arg) < 100 ? strlen(arg) : 100);
-			rc = die_usage("unknown option %s", b.data ? (char *)b.data : "");
-			buf_free(&b);
-			return rc;
-		}
+		default:
+			return cli_bad_option(progname, usage, argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

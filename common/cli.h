@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef TEEC_COMMON_CLI_H
+#define TEEC_COMMON_CLI_H
+
+#include <stdio.h>
+
+/* For the mains only: library code never prints. */
+
+/* "PROG: MSG" on stderr, MSG escaped (it may quote a path or input). */
+void cli_errmsg(const char *prog, const char *msg);
+/* "PROG: MESSAGE", then the usage text on stderr; returns TEEC_ERROR (2). */
+int cli_usage_error(const char *prog, void (*usage)(FILE *), const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The argument that getopt found unknown, escaped and cut at 100 bytes. */
+int cli_bad_option(const char *prog, void (*usage)(FILE *), const char *arg);
+
+#endif
