@@ -66,6 +66,8 @@
 #define TEEC_MAX_LOG_BYTES        (64ull * 1024u * 1024u)
 #define TEEC_MAX_ARTIFACT_BYTES   (64ull * 1024u * 1024u * 1024u)
 #define TEEC_MAX_SPOOL_BYTES      (8ull * 1024u * 1024u * 1024u) /* a bundle read from standard input, spooled to a temporary file */
+#define TEEC_MAX_TAR_NAME         4096u          /* a tar entry's name, ustar or pax path, before the bundle's own rule */
+#define TEEC_MAX_TAR_PAX_BYTES    (16u * 1024u)  /* one pax extended header's data */
 
 /* Rendered reports (teec-report show and diff). */
 #define TEEC_MAX_RENDER_BYTES     (256u * 1024u * 1024u) /* one rendered page or diff */
@@ -123,6 +125,10 @@
 #define TEEC_NET_IDLE_MS          60000          /* no byte moved on an exchange */
 #define TEEC_NET_EXCHANGE_MS      (30 * 60 * 1000) /* one exchange, start to end */
 #define TEEC_NET_CONNECT_MS       30000          /* TCP connect and TLS handshakes */
+#define TEEC_MAX_NET_RELAY        128u           /* NET_RELAY payload: "vsock:PORT", "unix:PATH" */
+#define TEEC_MAX_NET_OPEN         (TEEC_MAX_HOSTNAME + 6u) /* NET_OPEN request: "HOST:PORT" */
+#define TEEC_MAX_NET_REASON       200u           /* NET_OPEN reply's reason text */
+#define TEEC_NET_OPEN_MS          10000          /* the relay's wait for a NET_OPEN request */
 
 /* Streaming. */
 #define TEEC_IO_CHUNK             (256u * 1024u)

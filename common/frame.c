@@ -28,9 +28,9 @@ static const char *const type_names[] = {
 	[FRAME_BUNDLE_DATA] = "BUNDLE_DATA",
 	[FRAME_BUNDLE_END] = "BUNDLE_END",
 	[FRAME_ERROR] = "ERROR",
+	[FRAME_NET_RELAY] = "NET_RELAY",
 	[FRAME_NET_OPEN] = "NET_OPEN",
-	[FRAME_NET_DATA] = "NET_DATA",
-	[FRAME_NET_CLOSE] = "NET_CLOSE",
+	[FRAME_UPSTREAM_CA] = "UPSTREAM_CA",
 };
 
 int
@@ -207,9 +207,26 @@ recv_io_err(struct teec_err *err, const char *what, int timeout_ms)
 	    strerror(errno));
 }
 
+static int recv_impl(int fd, struct frame *f, size_t maxlen,
+    const size_t *caps, int timeout_ms, struct teec_err *err);
+
 int
 frame_recv(int fd, struct frame *f, size_t maxlen, int timeout_ms,
     struct teec_err *err)
+{
+	return recv_impl(fd, f, maxlen, NULL, timeout_ms, err);
+}
+
+int
+frame_recv_caps(int fd, struct frame *f, const size_t caps[FRAME_TYPE_MAX + 1],
+    int timeout_ms, struct teec_err *err)
+{
+	return recv_impl(fd, f, 0, caps, timeout_ms, err);
+}
+
+static int
+recv_impl(int fd, struct frame *f, size_t maxlen, const size_t *caps,
+    int timeout_ms, struct teec_err *err)
 {
 	uint8_t h[FRAME_HEADER_BYTES], *p;
 	int64_t deadline = -1;
@@ -250,6 +267,9 @@ frame_recv(int fd, struct frame *f, size_t maxlen, int timeout_ms,
 		return teec_errf(err, TEEC_FAIL,
 		    "%s frame: reserved field 0x%04x, expected 0",
 		    frame_type_name(h[0]), reserved);
+	if (caps != NULL)
+		maxlen = caps[h[0]] < TEEC_MAX_FRAME_PAYLOAD ? caps[h[0]] :
+		    TEEC_MAX_FRAME_PAYLOAD;
 	if (len > maxlen)
 		return teec_errf(err, TEEC_FAIL,
 		    "%s frame: length %u exceeds the limit of %zu bytes",

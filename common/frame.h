@@ -46,11 +46,11 @@ enum frame_type {
 	FRAME_BUNDLE_DATA = 8,	/* a piece of the bundle tar */
 	FRAME_BUNDLE_END = 9,	/* SHA-256 of the bundle tar */
 	FRAME_ERROR = 10,	/* uint16 BE code, UTF-8 message */
-	FRAME_NET_OPEN = 11,	/* reserved for the network relay */
-	FRAME_NET_DATA = 12,	/* reserved for the network relay */
-	FRAME_NET_CLOSE = 13,	/* reserved for the network relay */
+	FRAME_NET_RELAY = 11,	/* host to worker: the relay's address */
+	FRAME_NET_OPEN = 12,	/* on a relay connection only */
+	FRAME_UPSTREAM_CA = 13,	/* host to worker: a PEM CA bundle */
 };
-#define FRAME_TYPE_MAX		FRAME_NET_CLOSE
+#define FRAME_TYPE_MAX		FRAME_UPSTREAM_CA
 
 /* Codes carried by an ERROR frame. Wire values: do not renumber. */
 enum frame_error_code {
@@ -96,6 +96,15 @@ int frame_send(int fd, uint8_t type, const void *p, size_t n,
  * payload is read. timeout_ms bounds the whole frame (< 0: no limit).
  */
 int frame_recv(int fd, struct frame *f, size_t maxlen, int timeout_ms,
+    struct teec_err *err);
+
+/*
+ * The same with a cap per type: caps[type] for the type the header names
+ * (clamped to TEEC_MAX_FRAME_PAYLOAD), so that a state which takes frames
+ * of several types refuses an oversized one from its header alone.
+ */
+int frame_recv_caps(int fd, struct frame *f,
+    const size_t caps[FRAME_TYPE_MAX + 1], int timeout_ms,
     struct teec_err *err);
 
 /* HELLO: the payload is exactly a uint16 BE version. */

@@ -5,6 +5,7 @@
 
 #include "common/encode.h"
 #include "common/json.h"
+#include "common/policy.h"
 #include "common/proto.h"
 
 /*
@@ -249,4 +250,234 @@ proto_error_exit(const struct frame_error *fe)
 	default:
 		return TEEC_ERROR;
 	}
+}
+
+/* The UPSTREAM_CA frame carries the whole bundle in one payload. */
+_Static_assert(TEEC_MAX_UPSTREAM_CA_BYTES <= TEEC_MAX_FRAME_PAYLOAD,
+    "an UPSTREAM_CA payload must fit one frame");
+_Static_assert(TEEC_MAX_NET_RELAY >= 5 + PROTO_RELAY_PATH_MAX,
+    "a NET_RELAY payload must hold any unix path");
+
+#define DOC_RELAY "NET_RELAY"
+#define DOC_OPEN "NET_OPEN"
+
+/*
+ * A decimal number of at most max, without sign or leading zeros, that
+ * is exactly the n bytes at p. 0, or -1.
+ */
+static int
+parse_decimal(const uint8_t *p, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0 || n > 10 || (p[0] == '0'))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	}
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+proto_relay_encode(const struct proto_relay *r,
+    char out[TEEC_MAX_NET_RELAY + 1], struct teec_err *err)
+{
+	size_t i, n;
+
+	out[0] = '\0';
+	switch (r->kind) {
+	case PROTO_RELAY_VSOCK:
+		if (r->port == 0 || r->port > PROTO_RELAY_VSOCK_PORT_MAX)
+			return teec_errf(err, TEEC_ERROR, "%s: vsock port %u "
+			    "out of range", DOC_RELAY, r->port);
+		snprintf(out, TEEC_MAX_NET_RELAY + 1, "vsock:%u", r->port);
+		return TEEC_OK;
+	case PROTO_RELAY_UNIX:
+		n = strnlen(r->path, sizeof(r->path));
+		if (n < 2 || n >= sizeof(r->path) || r->path[0] != '/')
+			return teec_errf(err, TEEC_ERROR, "%s: a unix socket "
+			    "path must be absolute and shorter than %u bytes",
+			    DOC_RELAY, PROTO_RELAY_PATH_MAX);
+		for (i = 0; i < n; i++)
+			if (r->path[i] < 0x20 || r->path[i] > 0x7e)
+				return teec_errf(err, TEEC_ERROR, "%s: the unix "
+				    "socket path is not printable ASCII",
+				    DOC_RELAY);
+		snprintf(out, TEEC_MAX_NET_RELAY + 1, "unix:%s", r->path);
+		return TEEC_OK;
+	default:
+		return teec_errf(err, TEEC_ERROR, "%s: unknown kind",
+		    DOC_RELAY);
+	}
+}
+
+int
+proto_relay_decode(const uint8_t *p, size_t n, struct proto_relay *r,
+    struct teec_err *err)
+{
+	uint64_t v;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	if (p == NULL && n > 0)
+		return teec_errf(err, TEEC_ERROR, "%s: no payload", DOC_RELAY);
+	if (n > TEEC_MAX_NET_RELAY)
+		return teec_errf(err, TEEC_FAIL, "%s: payload of %zu bytes "
+		    "exceeds the limit of %u bytes", DOC_RELAY, n,
+		    TEEC_MAX_NET_RELAY);
+	if (n > 6 && memcmp(p, "vsock:", 6) == 0) {
+		if (parse_decimal(p + 6, n - 6, PROTO_RELAY_VSOCK_PORT_MAX,
+		    &v) == -1)
+			return teec_errf(err, TEEC_FAIL, "%s: vsock: expected a "
+			    "port from 1 to %u", DOC_RELAY,
+			    PROTO_RELAY_VSOCK_PORT_MAX);
+		r->kind = PROTO_RELAY_VSOCK;
+		r->port = (uint32_t)v;
+		return TEEC_OK;
+	}
+	if (n > 5 && memcmp(p, "unix:", 5) == 0) {
+		p += 5;
+		n -= 5;
+		if (n < 2 || n >= sizeof(r->path) || p[0] != '/')
+			return teec_errf(err, TEEC_FAIL, "%s: unix: expected an "
+			    "absolute path shorter than %u bytes", DOC_RELAY,
+			    PROTO_RELAY_PATH_MAX);
+		for (i = 0; i < n; i++)
+			if (p[i] < 0x20 || p[i] > 0x7e)
+				return teec_errf(err, TEEC_FAIL, "%s: unix: byte "
+				    "%zu of the path is not printable ASCII",
+				    DOC_RELAY, i);
+		memcpy(r->path, p, n);
+		r->path[n] = '\0';
+		r->kind = PROTO_RELAY_UNIX;
+		return TEEC_OK;
+	}
+	memset(r, 0, sizeof(*r));
+	return teec_errf(err, TEEC_FAIL, "%s: expected \"vsock:PORT\" or "
+	    "\"unix:PATH\"", DOC_RELAY);
+}
+
+int
+proto_net_open_encode(const char *host, uint16_t port,
+    char out[TEEC_MAX_NET_OPEN + 1], struct teec_err *err)
+{
+	char canon[TEEC_MAX_HOSTNAME + 1];
+	const char *why = NULL;
+	size_t n = strlen(host);
+
+	out[0] = '\0';
+	if (policy_host_canon(host, n, canon, &why) == -1 ||
+	    strcmp(canon, host) != 0)
+		return teec_errf(err, TEEC_ERROR, "%s: host is not canonical%s%s",
+		    DOC_OPEN, why != NULL ? ": " : "", why != NULL ? why : "");
+	if (port == 0)
+		return teec_errf(err, TEEC_ERROR, "%s: port 0", DOC_OPEN);
+	snprintf(out, TEEC_MAX_NET_OPEN + 1, "%s:%u", host, port);
+	return TEEC_OK;
+}
+
+int
+proto_net_open_decode(const uint8_t *p, size_t n,
+    char host[TEEC_MAX_HOSTNAME + 1], uint16_t *port, struct teec_err *err)
+{
+	char canon[TEEC_MAX_HOSTNAME + 1];
+	const char *why = NULL;
+	uint64_t v;
+	size_t colon;
+
+	host[0] = '\0';
+	*port = 0;
+	if (p == NULL && n > 0)
+		return teec_errf(err, TEEC_ERROR, "%s: no payload", DOC_OPEN);
+	if (n > TEEC_MAX_NET_OPEN)
+		return teec_errf(err, TEEC_FAIL, "%s: payload of %zu bytes "
+		    "exceeds the limit of %u bytes", DOC_OPEN, n,
+		    TEEC_MAX_NET_OPEN);
+	for (colon = n; colon > 0 && p[colon - 1] != ':'; colon--)
+		;
+	if (colon == 0)
+		return teec_errf(err, TEEC_FAIL, "%s: expected HOST:PORT",
+		    DOC_OPEN);
+	colon--;
+	if (parse_decimal(p + colon + 1, n - colon - 1, 65535, &v) == -1)
+		return teec_errf(err, TEEC_FAIL, "%s: expected a port from 1 "
+		    "to 65535", DOC_OPEN);
+	if (colon == 0 || colon > TEEC_MAX_HOSTNAME ||
+	    policy_host_canon((const char *)p, colon, canon, &why) == -1)
+		return teec_errf(err, TEEC_FAIL, "%s: host: %s", DOC_OPEN,
+		    why != NULL ? why : "empty or too long");
+	/* Canonical on the wire: the same bytes as its canonical form. */
+	if (strlen(canon) != colon || memcmp(canon, p, colon) != 0)
+		return teec_errf(err, TEEC_FAIL, "%s: host is not in canonical "
+		    "form (lower case)", DOC_OPEN);
+	memcpy(host, canon, colon + 1);
+	*port = (uint16_t)v;
+	return TEEC_OK;
+}
+
+void
+proto_net_reply_encode(uint8_t status, const char *reason,
+    uint8_t out[1 + TEEC_MAX_NET_REASON], size_t *outlen)
+{
+	size_t i, n = reason != NULL ? strlen(reason) : 0;
+
+	out[0] = status;
+	if (status == PROTO_NET_OK || n > TEEC_MAX_NET_REASON)
+		n = status == PROTO_NET_OK ? 0 : TEEC_MAX_NET_REASON;
+	for (i = 0; i < n; i++)
+		out[1 + i] = reason[i] >= 0x20 && reason[i] <= 0x7e ?
+		    (uint8_t)reason[i] : '?';
+	*outlen = 1 + n;
+}
+
+int
+proto_net_reply_decode(const uint8_t *p, size_t n, uint8_t *status,
+    char reason[TEEC_MAX_NET_REASON + 1], struct teec_err *err)
+{
+	size_t i;
+
+	reason[0] = '\0';
+	*status = 0;
+	if (p == NULL || n < 1)
+		return teec_errf(err, TEEC_FAIL, "%s reply: empty", DOC_OPEN);
+	if (n > 1 + TEEC_MAX_NET_REASON)
+		return teec_errf(err, TEEC_FAIL, "%s reply: %zu bytes exceed "
+		    "the limit of %u", DOC_OPEN, n, 1 + TEEC_MAX_NET_REASON);
+	if (p[0] > PROTO_NET_STATUS_MAX)
+		return teec_errf(err, TEEC_FAIL, "%s reply: unknown status %u",
+		    DOC_OPEN, p[0]);
+	if (p[0] == PROTO_NET_OK && n != 1)
+		return teec_errf(err, TEEC_FAIL, "%s reply: a reason after ok",
+		    DOC_OPEN);
+	for (i = 1; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return teec_errf(err, TEEC_FAIL, "%s reply: byte %zu of "
+			    "the reason is not printable ASCII", DOC_OPEN, i);
+	memcpy(reason, p + 1, n - 1);
+	reason[n - 1] = '\0';
+	*status = p[0];
+	return TEEC_OK;
+}
+
+const char *
+proto_net_status_name(unsigned int status)
+{
+	static const char *const names[] = {
+		[PROTO_NET_OK] = "ok",
+		[PROTO_NET_NOT_ALLOWED] = "not allowed",
+		[PROTO_NET_DIAL_FAILED] = "dial failed",
+		[PROTO_NET_TIMEOUT] = "timeout",
+		[PROTO_NET_BUSY] = "busy",
+		[PROTO_NET_BAD_REQUEST] = "bad request",
+	};
+
+	if (status > PROTO_NET_STATUS_MAX)
+		return "unknown";
+	return names[status];
 }

@@ -67,6 +67,76 @@ int proto_bundle_begin_decode(const uint8_t *p, size_t n,
     struct proto_bundle_begin *b, struct teec_err *err);
 
 /*
+ * NET_RELAY, host to worker, optional, after HELLO and before BUILD_JSON:
+ * where the worker's proxy reaches origins through the host
+ * (teec-protocol(7), The relay channel). "vsock:PORT" (PORT 1 to
+ * PROTO_RELAY_VSOCK_PORT_MAX, decimal without sign or leading zeros: a
+ * vsock(7) stream port on the parent instance, CID PROTO_RELAY_PARENT_CID)
+ * or "unix:PATH" (PATH absolute, printable ASCII, shorter than
+ * PROTO_RELAY_PATH_MAX). At most TEEC_MAX_NET_RELAY bytes.
+ */
+#define PROTO_RELAY_PARENT_CID          3u
+#define PROTO_RELAY_VSOCK_PORT_MAX      4294967294u  /* 2^32 - 1 is "any" */
+#define PROTO_RELAY_PATH_MAX            108u         /* sun_path, with NUL */
+
+enum proto_relay_kind {
+	PROTO_RELAY_VSOCK = 1,
+	PROTO_RELAY_UNIX = 2,
+};
+
+struct proto_relay {
+	enum proto_relay_kind kind;
+	uint32_t port;                  /* PROTO_RELAY_VSOCK */
+	char path[PROTO_RELAY_PATH_MAX];/* PROTO_RELAY_UNIX */
+};
+
+/* The payload, NUL-terminated, into out (TEEC_MAX_NET_RELAY + 1 bytes). */
+int proto_relay_encode(const struct proto_relay *r,
+    char out[TEEC_MAX_NET_RELAY + 1], struct teec_err *err);
+int proto_relay_decode(const uint8_t *p, size_t n, struct proto_relay *r,
+    struct teec_err *err);
+
+/*
+ * NET_OPEN, on a relay connection, worker to host: "HOST:PORT", HOST in
+ * the canonical form of common/policy.h (a lower-case DNS name or a
+ * dotted-decimal IPv4 address), PORT 1 to 65535 without leading zeros.
+ * Anything else (upper case, a trailing dot, an empty part) is refused.
+ */
+int proto_net_open_encode(const char *host, uint16_t port,
+    char out[TEEC_MAX_NET_OPEN + 1], struct teec_err *err);
+int proto_net_open_decode(const uint8_t *p, size_t n,
+    char host[TEEC_MAX_HOSTNAME + 1], uint16_t *port, struct teec_err *err);
+
+/*
+ * NET_OPEN, host to worker, the answer: one status byte, then a reason of
+ * at most TEEC_MAX_NET_REASON bytes of printable ASCII (0x20 to 0x7e);
+ * with PROTO_NET_OK the reason is empty. After PROTO_NET_OK both sides
+ * copy raw bytes; after any other status the host closes. Wire values: do
+ * not renumber.
+ */
+enum proto_net_status {
+	PROTO_NET_OK = 0,
+	PROTO_NET_NOT_ALLOWED = 1,      /* not in the host's own allow list */
+	PROTO_NET_DIAL_FAILED = 2,      /* unresolved, refused, unreachable */
+	PROTO_NET_TIMEOUT = 3,          /* the origin did not answer in time */
+	PROTO_NET_BUSY = 4,             /* too many relay connections */
+	PROTO_NET_BAD_REQUEST = 5,      /* the NET_OPEN request was refused */
+};
+#define PROTO_NET_STATUS_MAX    PROTO_NET_BAD_REQUEST
+
+/*
+ * The payload into out (1 + TEEC_MAX_NET_REASON bytes), *outlen set; a
+ * reason is cut at TEEC_MAX_NET_REASON bytes and each byte outside 0x20
+ * to 0x7e becomes '?'.
+ */
+void proto_net_reply_encode(uint8_t status, const char *reason,
+    uint8_t out[1 + TEEC_MAX_NET_REASON], size_t *outlen);
+int proto_net_reply_decode(const uint8_t *p, size_t n, uint8_t *status,
+    char reason[TEEC_MAX_NET_REASON + 1], struct teec_err *err);
+/* "ok", "not allowed", "dial failed", "timeout", "busy", "bad request". */
+const char *proto_net_status_name(unsigned int status);
+
+/*
  * An ERROR frame's code by name ("PROTOCOL", "INPUT", "BUILD",
  * "INTERNAL"), or "UNKNOWN".
  */

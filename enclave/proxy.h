@@ -37,8 +37,9 @@
  * already allowed) within timeout_ms and return a connected stream socket
  * in *fd; or -1 with why set. Local mode dials directly
  * (proxy_dial_direct); in a Nitro Enclave, where the only way out is the
- * parent instance, a dial function will relay the stream over the host
- * protocol's NET_* frames (teec-protocol(7)).
+ * parent instance, proxy_dial_relay (enclave/relay_dial.h) opens one
+ * stream per origin connection through teec-host's relay
+ * (teec-protocol(7), The relay channel).
  */
 typedef int (*proxy_dial_fn)(void *arg, const char *host, uint16_t port,
     int timeout_ms, int *fd, char *why, size_t whysz);

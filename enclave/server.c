@@ -19,6 +19,7 @@
 #include "common/frame.h"
 #include "common/proto.h"
 #include "enclave/devca.h"
+#include "enclave/relay_dial.h"
 #include "enclave/sandbox.h"
 #include "enclave/server.h"
 #include "enclave/unpack.h"
@@ -233,6 +234,94 @@ handshake(struct conv *c)
 	return TEEC_OK;
 }
 
+/* What the optional frames before BUILD_JSON gave. */
+struct preamble {
+	int has_relay;
+	struct relay_dial relay;
+	int has_ca;
+	struct buf ca;
+};
+
+/*
+ * teec-protocol(7), The conversation: after HELLO, at most one NET_RELAY,
+ * then at most one UPSTREAM_CA, then BUILD_JSON, which is left in c->f.
+ * A unix relay is for local mode only; an UPSTREAM_CA only for an
+ * emulated NSM or a debug-mode enclave (PCR0 all zero): a production
+ * enclave never lets the host choose whom it trusts.
+ */
+static int
+preamble(struct conv *c, const struct nsm *nsm, const uint8_t pcr0[48],
+    int known, struct preamble *pa)
+{
+	static const uint8_t zero[48];
+	struct teec_err e;
+	size_t caps[FRAME_TYPE_MAX + 1];
+	unsigned int t;
+	int stage = 0, rc;
+
+	/* Any other type is refused by its type below, if it is small. */
+	for (t = 0; t <= FRAME_TYPE_MAX; t++)
+		caps[t] = 2 + TEEC_MAX_FRAME_ERROR_MSG;
+	caps[FRAME_NET_RELAY] = TEEC_MAX_NET_RELAY;
+	caps[FRAME_UPSTREAM_CA] = TEEC_MAX_UPSTREAM_CA_BYTES;
+	caps[FRAME_BUILD_JSON] = TEEC_MAX_BUILD_JSON_BYTES;
+	for (;;) {
+		rc = frame_recv_caps(c->fd, &c->f, caps, PROTO_HANDSHAKE_MS,
+		    &e);
+		if (rc == TEEC_FAIL)
+			return refuse(c, FRAME_ERR_PROTOCOL, "%s", e.msg);
+		if (rc != TEEC_OK)
+			return broken(c, e.msg);
+		switch (c->f.type) {
+		case FRAME_ERROR:
+			return peer_error(c);
+		case FRAME_BUILD_JSON:
+			return TEEC_OK;
+		case FRAME_NET_RELAY:
+			if (stage >= 1)
+				return refuse(c, FRAME_ERR_PROTOCOL, "NET_RELAY: "
+				    "%s", stage == 1 ? "given twice" :
+				    "after UPSTREAM_CA");
+			stage = 1;
+			if (proto_relay_decode(c->f.data, c->f.len,
+			    &pa->relay.addr, &e) != TEEC_OK)
+				return refuse(c, FRAME_ERR_PROTOCOL, "%s", e.msg);
+			if (pa->relay.addr.kind == PROTO_RELAY_UNIX &&
+			    nsm_get_kind(nsm) == NSM_DEVICE)
+				return refuse(c, FRAME_ERR_PROTOCOL, "NET_RELAY: "
+				    "a unix socket is for local mode; an enclave "
+				    "reaches the host over vsock only");
+			pa->has_relay = 1;
+			break;
+		case FRAME_UPSTREAM_CA:
+			if (stage >= 2)
+				return refuse(c, FRAME_ERR_PROTOCOL,
+				    "UPSTREAM_CA: given twice");
+			stage = 2;
+			if (c->o->upstream_ca != NULL)
+				return refuse(c, FRAME_ERR_PROTOCOL,
+				    "UPSTREAM_CA: the worker was started with "
+				    "--upstream-ca already");
+			if (nsm_get_kind(nsm) == NSM_DEVICE && (!known ||
+			    memcmp(pcr0, zero, sizeof(zero)) != 0))
+				return refuse(c, FRAME_ERR_PROTOCOL,
+				    "UPSTREAM_CA: refused: this enclave is not in "
+				    "debug mode (its PCR0 is not zero), and a "
+				    "production enclave takes no CA from the host");
+			buf_init(&pa->ca, TEEC_MAX_UPSTREAM_CA_BYTES);
+			if (buf_append(&pa->ca, c->f.data, c->f.len) == -1)
+				return refuse(c, FRAME_ERR_INTERNAL,
+				    "UPSTREAM_CA: out of memory");
+			pa->has_ca = 1;
+			break;
+		default:
+			return refuse(c, FRAME_ERR_PROTOCOL, "expected %s, got "
+			    "%s frame", frame_type_name(FRAME_BUILD_JSON),
+			    frame_type_name(c->f.type));
+		}
+	}
+}
+
 /* Receive the source tar into WORK/source.tar and unpack it. */
 static int
 receive_source(struct conv *c, const struct proto_source_begin *sb,
@@ -381,6 +470,7 @@ server_serve(int fd, const struct server_opts *o, struct server_result *res,
 	struct worker_job job;
 	struct worker_fail wf;
 	struct nsm *nsm = NULL;
+	struct preamble pa;
 	struct conv c;
 	struct teec_err e;
 	enum sandbox_mode mode = SANDBOX_NONE;
@@ -394,6 +484,7 @@ server_serve(int fd, const struct server_opts *o, struct server_result *res,
 	memset(res, 0, sizeof(*res));
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&wd, 0, sizeof(wd));
+	memset(&pa, 0, sizeof(pa));
 	memset(&c, 0, sizeof(c));
 	c.fd = fd;
 	c.o = o;
@@ -405,7 +496,8 @@ server_serve(int fd, const struct server_opts *o, struct server_result *res,
 	if ((rc = handshake(&c)) != TEEC_OK ||
 	    (rc = pick_isolation(&c, &mode, bwrap, sizeof(bwrap))) != TEEC_OK)
 		goto out;
-	if (nsm_open(o->nsm, o->devca_dir, &nsm, &e) != TEEC_OK ||
+	if ((o->nsm_raw != NULL ? nsm_open_raw(o->nsm_raw, o->nsm_raw_arg,
+	    &nsm, &e) : nsm_open(o->nsm, o->devca_dir, &nsm, &e)) != TEEC_OK ||
 	    worker_image_pcrs(nsm, pcrs, &known, &e) != TEEC_OK) {
 		rc = refuse(&c, FRAME_ERR_INTERNAL, "%s", e.msg);
 		goto out;
@@ -421,8 +513,7 @@ server_serve(int fd, const struct server_opts *o, struct server_result *res,
 	}
 
 	/* build.json: believed only after the worker's own parse. */
-	if ((rc = expect(&c, FRAME_BUILD_JSON, TEEC_MAX_BUILD_JSON_BYTES,
-	    PROTO_HANDSHAKE_MS)) != TEEC_OK)
+	if ((rc = preamble(&c, nsm, pcrs[0], known, &pa)) != TEEC_OK)
 		goto out;
 	if (buildcfg_parse(c.f.data, c.f.len, &cfg, &e) != TEEC_OK) {
 		rc = refuse(&c, FRAME_ERR_INPUT, "%s", e.msg);
@@ -473,6 +564,15 @@ server_serve(int fd, const struct server_opts *o, struct server_result *res,
 	job.netshim = o->netshim;
 	job.upstream_ca = o->upstream_ca;
 	job.upstream_ca_len = o->upstream_ca_len;
+	if (pa.has_ca) {
+		job.upstream_ca = pa.ca.data != NULL ? pa.ca.data :
+		    (const uint8_t *)"";
+		job.upstream_ca_len = pa.ca.len;
+	}
+	if (pa.has_relay) {
+		job.dial = proxy_dial_relay;
+		job.dial_arg = &pa.relay;
+	}
 	job.on_log = send_log;
 	job.watch_fd = fd;
 	job.on_watch = host_spoke;
@@ -509,6 +609,7 @@ out:
 	}
 	nsm_close(nsm);
 	buildcfg_free(&cfg);
+	buf_free(&pa.ca);
 	frame_free(&c.f);
 	return rc;
 }

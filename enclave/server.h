@@ -12,8 +12,8 @@
 
 /*
  * The worker's side of one conversation with teec-host over a connected
- * stream (teec-protocol(7)): HELLO, BUILD_JSON, SOURCE_BEGIN and the
- * source stream in; LOG frames while the build runs; BUNDLE_BEGIN and the
+ * stream (teec-protocol(7)): HELLO, the optional NET_RELAY and
+ * UPSTREAM_CA, BUILD_JSON, SOURCE_BEGIN and the source stream in; LOG frames while the build runs; BUNDLE_BEGIN and the
  * bundle stream out; or an ERROR frame instead of the next frame, then
  * nothing more. Every read has a time limit; every frame is checked
  * against the state the conversation is in.
@@ -29,9 +29,13 @@ struct server_opts {
 	uint64_t log_cap;               /* 0: TEEC_MAX_LOG_BYTES */
 	const struct unpack_limits *unpack_lim; /* NULL: the caps.h limits */
 	const char *netshim;            /* NULL: this program (/proc/self/exe) */
-	const uint8_t *upstream_ca;     /* --upstream-ca PEM bundle, or NULL */
+	const uint8_t *upstream_ca;     /* --upstream-ca PEM bundle, or NULL;
+	                                   then an UPSTREAM_CA frame is refused */
 	size_t upstream_ca_len;
 	const volatile sig_atomic_t *stop;      /* set by a signal handler */
+	/* A seam for tests: an NSM_DEVICE whose round trips go here. */
+	nsm_raw_fn nsm_raw;
+	void *nsm_raw_arg;
 };
 
 struct server_result {

@@ -13,13 +13,13 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/caps.h"
+#include "common/cli.h"
 #include "common/fileio.h"
 #include "common/status.h"
 #include "enclave/listen.h"
@@ -45,22 +45,7 @@ usage(FILE *fp)
 	    "       " PROG " --help | --version\n");
 }
 
-static int
-usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	usage(stderr);
-	return TEEC_ERROR;
-}
+#define usage_error(...) cli_usage_error(PROG, usage, __VA_ARGS__)
 
 /*
  * SIGINT, SIGTERM or SIGHUP stops the build. The connection is shut down
@@ -205,8 +190,7 @@ cmd_serve(int argc, char *argv[])
 			return usage_error("option %s needs a value",
 			    argv[optind - 1]);
 		default:
-			return usage_error("unknown option %s",
-			    argv[optind - 1]);
+			return cli_bad_option(PROG, usage, argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

@@ -245,6 +245,8 @@ worker_build(const struct worker_job *job, struct worker_fail *fail,
 		no.upstream_ca = job->upstream_ca;
 		no.upstream_ca_len = job->upstream_ca_len;
 		no.system_ca = job->system_ca;
+		no.dial = job->dial;
+		no.dial_arg = job->dial_arg;
 		no.timeout = job->timeout;
 		if (netrec_start(&net, &no, &env, err) != TEEC_OK) {
 			rc = failed(fail, FRAME_ERR_INTERNAL);

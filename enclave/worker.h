@@ -9,6 +9,7 @@
 #include "common/buildcfg.h"
 #include "common/status.h"
 #include "enclave/nsm.h"
+#include "enclave/proxy.h"
 #include "enclave/sandbox.h"
 #include "enclave/workdir.h"
 
@@ -44,6 +45,8 @@ struct worker_job {
 	const uint8_t *upstream_ca;         /* --upstream-ca PEM, or NULL */
 	size_t upstream_ca_len;
 	const char *system_ca;              /* NULL: PROXY_SYSTEM_CA */
+	proxy_dial_fn dial;                 /* NULL: proxy_dial_direct */
+	void *dial_arg;                     /* e.g. enclave/relay_dial.h */
 	/* The build's output as it comes (see sandbox.h). */
 	int (*on_log)(void *arg, const uint8_t *p, size_t n);
 	int watch_fd;

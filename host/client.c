@@ -127,7 +127,12 @@ send_source(int fd, const struct client_opts *o, struct frame *f,
 	}
 	if (proto_source_begin_encode(&sb, &b, err) != TEEC_OK)
 		goto out;
-	if (frame_send(fd, FRAME_BUILD_JSON, o->build_json, o->build_json_len,
+	/* The optional frames, in the order the worker takes them. */
+	if ((o->relay != NULL && frame_send(fd, FRAME_NET_RELAY, o->relay,
+	    strlen(o->relay), err) != TEEC_OK) ||
+	    (o->upstream_ca != NULL && frame_send(fd, FRAME_UPSTREAM_CA,
+	    o->upstream_ca, o->upstream_ca_len, err) != TEEC_OK) ||
+	    frame_send(fd, FRAME_BUILD_JSON, o->build_json, o->build_json_len,
 	    err) != TEEC_OK ||
 	    frame_send(fd, FRAME_SOURCE_BEGIN, b.data, b.len, err) !=
 	    TEEC_OK) {

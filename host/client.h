@@ -11,7 +11,8 @@
 
 /*
  * The host's side of one build over a connected stream to a worker
- * (teec-protocol(7)): HELLO both ways, BUILD_JSON, SOURCE_BEGIN and the
+ * (teec-protocol(7)): HELLO both ways, NET_RELAY and UPSTREAM_CA when
+ * given, BUILD_JSON, SOURCE_BEGIN and the
  * source stream; then LOG frames shown as they come until BUNDLE_BEGIN
  * and the bundle stream, written to bundle_fd. Everything the worker
  * sends is checked: frame types in the order the protocol allows, sizes
@@ -43,6 +44,9 @@ struct client_events {
 };
 
 struct client_opts {
+	const char *relay;              /* NET_RELAY payload, or NULL */
+	const uint8_t *upstream_ca;     /* UPSTREAM_CA payload, or NULL */
+	size_t upstream_ca_len;
 	const uint8_t *build_json;      /* sent as is */
 	size_t build_json_len;
 	int source_fd;                  /* the source tar, read from offset 0 */

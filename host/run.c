@@ -19,6 +19,7 @@
 #include "host/gitinfo.h"
 #include "host/outpath.h"
 #include "host/pack.h"
+#include "host/relay.h"
 #include "host/run.h"
 
 void
@@ -159,10 +160,13 @@ run_build(const struct run_opts *o, struct run_state *st,
 	struct buildcfg cfg;
 	struct atomic_file af;
 	struct buf raw, ca;
+	struct relay *relay = NULL;
+	struct relay_opts ro;
 	struct stat sb;
 	sigset_t block, old;
 	uint8_t ca_sha[32];
 	char rel[PATH_MAX], how[128], why[TEEC_ERR_MAX];
+	char relay_addr[TEEC_MAX_NET_RELAY + 1];
 	int srcfd = -1, inside = 0, rc = TEEC_ERROR, started = 0, crc;
 	unsigned int limit;
 
@@ -195,14 +199,16 @@ run_build(const struct run_opts *o, struct run_state *st,
 		limit = o->timeout;
 	/*
 	 * --upstream-ca: the worker trusts it for the build's HTTPS origins,
-	 * and the report names its digest. Only a local worker takes it; an
-	 * enclave must not believe this host about whom to trust.
+	 * and the report names its digest. A production enclave must not
+	 * believe this host about whom to trust (and refuses the frame): only
+	 * a local worker or a debug-mode enclave takes it.
 	 */
 	if (o->upstream_ca != NULL) {
-		if (o->nitro != NULL) {
-			teec_errf(err, TEEC_ERROR, "--upstream-ca: not for a "
-			    "Nitro Enclave, which does not take this host's word "
-			    "on whom to trust");
+		if (o->nitro != NULL && !o->nitro->debug_mode) {
+			teec_errf(err, TEEC_ERROR, "--upstream-ca: a Nitro Enclave "
+			    "does not take this host's word on whom to trust; "
+			    "only a --debug-mode enclave (whose bundle verifies "
+			    "only with --allow-debug) accepts it");
 			goto out;
 		}
 		if (read_file_capped(o->upstream_ca, TEEC_MAX_UPSTREAM_CA_BYTES,
@@ -255,11 +261,26 @@ run_build(const struct run_opts *o, struct run_state *st,
 	st->phase = RUN_ACTIVE;
 	if (atomic_open(&af, res->out, 0644, err) != TEEC_OK)
 		goto out;
+	/*
+	 * The relay, before the worker: an enclave's only way out, and a
+	 * local worker's with --relay (teec-host(1), NETWORK).
+	 */
+	if (cfg.has_network && (o->nitro != NULL || o->relay)) {
+		memset(&ro, 0, sizeof(ro));
+		ro.policy = &cfg.net;
+		ro.vsock = o->nitro != NULL;
+		ro.tmpdir = o->relay_tmpdir;
+		ro.note = o->note;
+		ro.note_arg = o->note_arg;
+		if (relay_start(&ro, &relay, err) != TEEC_OK ||
+		    proto_relay_encode(relay_address(relay), relay_addr, err) !=
+		    TEEC_OK)
+			goto out;
+	}
 	memset(&lc, 0, sizeof(lc));
 	lc.worker = o->worker;
 	lc.unisolated = o->unisolated;
 	lc.nitro = o->nitro;
-	lc.upstream_ca = o->upstream_ca;
 	if (l->start(&lc, &st->w, err) != TEEC_OK) {
 		if (st->interrupted)
 			goto interrupted;
@@ -273,6 +294,11 @@ run_build(const struct run_opts *o, struct run_state *st,
 
 	/* 5. The conversation. */
 	memset(&co, 0, sizeof(co));
+	co.relay = relay != NULL ? relay_addr : NULL;
+	if (o->upstream_ca != NULL) {
+		co.upstream_ca = ca.data != NULL ? ca.data : (const uint8_t *)"";
+		co.upstream_ca_len = ca.len;
+	}
 	co.build_json = raw.data;
 	co.build_json_len = raw.len;
 	co.source_fd = srcfd;
@@ -288,6 +314,8 @@ run_build(const struct run_opts *o, struct run_state *st,
 	/* Let a worker that is done remove its work directory. */
 	l->stop(&st->w, !st->interrupted);
 	started = 0;
+	relay_free(relay);
+	relay = NULL;
 	if (st->interrupted)
 		goto interrupted;
 	if (crc != TEEC_OK) {
@@ -346,6 +374,7 @@ interrupted:
 out:
 	if (started)
 		l->stop(&st->w, 0);
+	relay_free(relay);
 	atomic_abort(&af);
 	if (rc != TEEC_OK)
 		run_result_free(res);

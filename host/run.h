@@ -39,7 +39,13 @@ struct run_opts {
 	                                   launch_nitro with nitro */
 	const struct nitro_opts *nitro; /* --eif: build in a Nitro Enclave */
 	const char *trust_store;        /* NULL: the default (check.h) */
-	const char *upstream_ca;        /* --upstream-ca FILE, or NULL */
+	const char *upstream_ca;        /* --upstream-ca FILE, or NULL; sent
+	                                   in an UPSTREAM_CA frame (Nitro mode:
+	                                   only with nitro->debug_mode) */
+	int relay;                      /* --relay: the worker's network goes
+	                                   through this host, as with --eif */
+	const char *relay_tmpdir;       /* the relay's socket directory goes
+	                                   here; NULL: $TMPDIR or /tmp */
 	const struct client_events *ev; /* may be NULL */
 	/* A one-line notice for the user (the mode chosen). */
 	void (*note)(void *arg, const char *line);

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include "common/buf.h"
 #include "common/caps.h"
+#include "common/cli.h"
 #include "common/escape.h"
 #include "common/fileio.h"
 #include "common/status.h"
@@ -42,40 +42,17 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: teec-host build [-C DIR] [--config FILE] [--local] [-o OUT.teec]\n"
-	    "           [--timeout S] [--unisolated] [--upstream-ca FILE] [--quiet]\n"
+	    "           [--timeout S] [--unisolated] [--relay] [--upstream-ca FILE]\n"
+	    "           [--quiet]\n"
 	    "       teec-host build --eif IMAGE.eif [--cpus N] [--memory MiB] [--cid N]\n"
-	    "           [--connect-timeout S] [--debug-mode] [-C DIR] [--config FILE]\n"
-	    "           [-o OUT.teec] [--timeout S] [--quiet]\n"
+	    "           [--connect-timeout S] [--debug-mode] [--upstream-ca FILE]\n"
+	    "           [-C DIR] [--config FILE] [-o OUT.teec] [--timeout S] [--quiet]\n"
 	    "       teec-host --help | --version\n");
 }
 
-/* Print a message that may hold text from a file or from the worker. */
-static void
-errmsg(const char *msg)
-{
-	struct buf b;
-
-	buf_init(&b, 4 * TEEC_ERR_MAX);
-	if (esc_term(&b, msg, strlen(msg)) == -1 || b.data == NULL)
-		fprintf(stderr, "%s: (unprintable message)\n", progname);
-	else
-		fprintf(stderr, "%s: %s\n", progname, (char *)b.data);
-	buf_free(&b);
-}
-
-static int __attribute__((format(printf, 1, 2)))
-die_usage(const char *fmt, ...)
-{
-	char msg[TEEC_ERR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	errmsg(msg);
-	usage(stderr);
-	return TEEC_ERROR;
-}
+/* Messages may hold text from a file or from the worker: escaped. */
+#define errmsg(msg) cli_errmsg(progname, (msg))
+#define die_usage(...) cli_usage_error(progname, usage, __VA_ARGS__)
 
 static void
 on_signal(int sig)
@@ -241,7 +218,7 @@ cmd_build(int argc, char **argv)
 {
 	enum { O_CONFIG = 256, O_LOCAL, O_TIMEOUT, O_UNISOLATED, O_QUIET,
 	    O_EIF, O_CPUS, O_MEMORY, O_CID, O_CONNECT_TIMEOUT, O_DEBUG_MODE,
-	    O_UPSTREAM_CA };
+	    O_UPSTREAM_CA, O_RELAY };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "local", no_argument, NULL, O_LOCAL },
@@ -255,6 +232,7 @@ cmd_build(int argc, char **argv)
 		{ "connect-timeout", required_argument, NULL, O_CONNECT_TIMEOUT },
 		{ "debug-mode", no_argument, NULL, O_DEBUG_MODE },
 		{ "upstream-ca", required_argument, NULL, O_UPSTREAM_CA },
+		{ "relay", no_argument, NULL, O_RELAY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -356,6 +334,10 @@ cmd_build(int argc, char **argv)
 				return die_usage("--upstream-ca: empty path");
 			o.upstream_ca = optarg;
 			break;
+		case O_RELAY:
+			bit = 1u << 14;
+			o.relay = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return TEEC_OK;
@@ -363,7 +345,7 @@ cmd_build(int argc, char **argv)
 			return die_usage("%s needs an argument",
 			    argv[optind - 1]);
 		default:
-			return die_usage("unknown option %s", argv[optind - 1]);
+			return cli_bad_option(progname, usage, argv[optind - 1]);
 		}
 		if (seen & bit)
 			return die_usage("%s given twice", argv[optind - 1]);
@@ -384,6 +366,13 @@ cmd_build(int argc, char **argv)
 		if (o.unisolated)
 			return die_usage("--unisolated is for local mode: an "
 			    "enclave image decides its own sandbox");
+		if (o.relay)
+			return die_usage("--relay is for local mode: an "
+			    "enclave's network always goes through this host");
+		if (o.upstream_ca != NULL && !nitro.debug_mode)
+			return die_usage("--upstream-ca with --eif needs "
+			    "--debug-mode: a production enclave does not take "
+			    "this host's word on whom to trust");
 		o.nitro = &nitro;
 	} else if (seen & (0x1fu << 8))
 		return die_usage("--cpus, --memory, --cid, --connect-timeout "

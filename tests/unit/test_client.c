@@ -4,6 +4,10 @@
  * the good conversation, and each way a worker can refuse, fail, die or
  * lie.
  */
+#include <sys/socket.h>
+
+#include <pthread.h>
+
 #include "tests/unit/testutil.h"
 #include "tests/unit/hostfake.h"
 
@@ -309,6 +313,83 @@ test_log_flood_is_cut(void **state)
 	run_free(&r);
 }
 
+/* A worker that answers HELLO and notes the types of the next frames. */
+struct order {
+	int fd;
+	uint8_t types[4];
+	size_t lens[4];
+	char relay[64];
+};
+
+static void *
+order_worker(void *arg)
+{
+	struct order *o = arg;
+	struct teec_err err;
+	struct frame f;
+	int i;
+
+	frame_init(&f);
+	if (frame_recv(o->fd, &f, 2, 5000, &err) != TEEC_OK ||
+	    frame_send_hello(o->fd, TEEC_PROTOCOL_VERSION, &err) != TEEC_OK)
+		goto out;
+	for (i = 0; i < 4; i++) {
+		if (frame_recv(o->fd, &f, TEEC_MAX_FRAME_PAYLOAD, 5000, &err) !=
+		    TEEC_OK)
+			break;
+		o->types[i] = f.type;
+		o->lens[i] = f.len;
+		if (f.type == FRAME_NET_RELAY && f.len < sizeof(o->relay))
+			memcpy(o->relay, f.data, f.len + 1);
+	}
+	(void)frame_send_error(o->fd, FRAME_ERR_INTERNAL, "stop", &err);
+out:
+	frame_free(&f);
+	shutdown(o->fd, SHUT_RDWR);
+	return NULL;
+}
+
+static void
+test_relay_and_ca_sent_before_build_json(void **state)
+{
+	static const uint8_t json[] = "{}";
+	struct client_result res;
+	struct client_opts co;
+	struct teec_err err;
+	struct order o;
+	pthread_t th;
+	int sv[2], src;
+	char tmpl[] = "/tmp/teec-client-src.XXXXXX";
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
+	    0);
+	memset(&o, 0, sizeof(o));
+	o.fd = sv[1];
+	assert_int_equal(pthread_create(&th, NULL, order_worker, &o), 0);
+	assert_true((src = mkstemp(tmpl)) != -1);
+	unlink(tmpl);
+	memset(&co, 0, sizeof(co));
+	co.relay = "vsock:5006";
+	co.upstream_ca = (const uint8_t *)"PEM";
+	co.upstream_ca_len = 3;
+	co.build_json = json;
+	co.build_json_len = 2;
+	co.source_fd = src;
+	co.build_timeout = 5;
+	co.bundle_fd = -1;
+	assert_int_equal(client_build(sv[0], &co, &res, &err), TEEC_FAIL);
+	pthread_join(th, NULL);
+	assert_int_equal(o.types[0], FRAME_NET_RELAY);
+	assert_string_equal(o.relay, "vsock:5006");
+	assert_int_equal(o.types[1], FRAME_UPSTREAM_CA);
+	assert_int_equal(o.lens[1], 3);
+	assert_int_equal(o.types[2], FRAME_BUILD_JSON);
+	assert_int_equal(o.types[3], FRAME_SOURCE_BEGIN);
+	close(src);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int
 main(void)
 {
@@ -327,6 +408,7 @@ main(void)
 		cmocka_unit_test(test_log_frame_over_cap),
 		cmocka_unit_test(test_error_frame_malformed),
 		cmocka_unit_test(test_log_flood_is_cut),
+		cmocka_unit_test(test_relay_and_ca_sent_before_build_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -769,6 +769,64 @@ test_send_to_closed_peer(void **state)
 	close_pair(sv);
 }
 
+/* frame_recv_caps(): each type its own cap, checked from the header. */
+static void
+test_recv_caps(void **state)
+{
+	size_t caps[FRAME_TYPE_MAX + 1];
+	struct teec_err err;
+	struct frame f;
+	uint8_t p[64];
+	unsigned int t;
+	int sv[2];
+
+	for (t = 0; t <= FRAME_TYPE_MAX; t++)
+		caps[t] = 4;
+	caps[FRAME_UPSTREAM_CA] = 40;
+	caps[FRAME_NET_RELAY] = (size_t)TEEC_MAX_FRAME_PAYLOAD * 2;
+	pair(sv);
+	frame_init(&f);
+	memset(p, 'x', sizeof(p));
+	assert_int_equal(frame_send(sv[1], FRAME_UPSTREAM_CA, p, 40, &err),
+	    TEEC_OK);
+	assert_int_equal(frame_recv_caps(sv[0], &f, caps, 1000, &err), TEEC_OK);
+	assert_int_equal(f.type, FRAME_UPSTREAM_CA);
+	assert_int_equal(f.len, 40);
+	assert_int_equal(frame_send(sv[1], FRAME_BUILD_JSON, p, 5, &err),
+	    TEEC_OK);
+	assert_int_equal(frame_recv_caps(sv[0], &f, caps, 1000, &err),
+	    TEEC_FAIL);
+	assert_non_null(strstr(err.msg, "BUILD_JSON frame: length 5 exceeds "
+	    "the limit of 4 bytes"));
+	close_pair(sv);
+	/* A cap above TEEC_MAX_FRAME_PAYLOAD is clamped to it. */
+	pair(sv);
+	p[0] = FRAME_NET_RELAY;
+	p[1] = p[2] = p[3] = 0;
+	p[4] = 0;
+	p[5] = 0x10;
+	p[6] = 0;
+	p[7] = 1;
+	assert_int_equal(write(sv[1], p, 8), 8);
+	assert_int_equal(frame_recv_caps(sv[0], &f, caps, 1000, &err),
+	    TEEC_FAIL);
+	assert_non_null(strstr(err.msg, "exceeds the limit of 1048576"));
+	frame_free(&f);
+	close_pair(sv);
+}
+
+static void
+test_relay_type_names(void **state)
+{
+	assert_int_equal(FRAME_NET_RELAY, 11);
+	assert_int_equal(FRAME_NET_OPEN, 12);
+	assert_int_equal(FRAME_UPSTREAM_CA, 13);
+	assert_string_equal(frame_type_name(FRAME_NET_RELAY), "NET_RELAY");
+	assert_string_equal(frame_type_name(FRAME_NET_OPEN), "NET_OPEN");
+	assert_string_equal(frame_type_name(FRAME_UPSTREAM_CA), "UPSTREAM_CA");
+	assert_string_equal(frame_type_name(14), "unknown");
+}
+
 int
 main(void)
 {
@@ -800,6 +858,8 @@ main(void)
 		cmocka_unit_test(test_stream_peer_error),
 		cmocka_unit_test(test_stream_peer_closes),
 		cmocka_unit_test(test_send_to_closed_peer),
+		cmocka_unit_test(test_recv_caps),
+		cmocka_unit_test(test_relay_type_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -496,6 +496,245 @@ test_error_exit(void **state)
 	assert_string_equal(proto_error_name(99), "UNKNOWN");
 }
 
+/* NET_RELAY (teec-protocol(7), The relay channel). */
+
+static void
+relay_bad(const char *p, size_t n, const char *want)
+{
+	struct proto_relay r;
+	struct teec_err err;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(proto_relay_decode((const uint8_t *)p, n, &r, &err),
+	    TEEC_FAIL);
+	if (strstr(err.msg, want) == NULL)
+		fail_msg("\"%.*s\": \"%s\" lacks \"%s\"", (int)n, p, err.msg,
+		    want);
+	assert_int_equal(r.kind, 0);
+}
+
+static void
+test_relay_roundtrip(void **state)
+{
+	struct proto_relay r, back;
+	struct teec_err err;
+	char out[TEEC_MAX_NET_RELAY + 1];
+
+	memset(&r, 0, sizeof(r));
+	r.kind = PROTO_RELAY_VSOCK;
+	r.port = PROTO_RELAY_VSOCK_PORT_MAX;
+	assert_int_equal(proto_relay_encode(&r, out, &err), TEEC_OK);
+	assert_string_equal(out, "vsock:4294967294");
+	assert_int_equal(proto_relay_decode((const uint8_t *)out, strlen(out),
+	    &back, &err), TEEC_OK);
+	assert_int_equal(back.kind, PROTO_RELAY_VSOCK);
+	assert_int_equal(back.port, PROTO_RELAY_VSOCK_PORT_MAX);
+	r.kind = PROTO_RELAY_UNIX;
+	snprintf(r.path, sizeof(r.path), "/tmp/teec-relay.x1/relay.sock");
+	assert_int_equal(proto_relay_encode(&r, out, &err), TEEC_OK);
+	assert_string_equal(out, "unix:/tmp/teec-relay.x1/relay.sock");
+	assert_int_equal(proto_relay_decode((const uint8_t *)out, strlen(out),
+	    &back, &err), TEEC_OK);
+	assert_int_equal(back.kind, PROTO_RELAY_UNIX);
+	assert_string_equal(back.path, r.path);
+}
+
+static void
+test_relay_bad(void **state)
+{
+	char longpath[200];
+
+	relay_bad("", 0, "expected \"vsock:PORT\" or \"unix:PATH\"");
+	relay_bad("tcp:80", 6, "expected \"vsock:PORT\"");
+	relay_bad("VSOCK:5", 7, "expected \"vsock:PORT\"");
+	relay_bad("vsock:", 6, "expected \"vsock:PORT\"");
+	relay_bad("vsock:0", 7, "port from 1 to 4294967294");
+	relay_bad("vsock:4294967295", 16, "port from 1 to 4294967294");
+	relay_bad("vsock:99999999999", 17, "port from 1");
+	relay_bad("vsock:012", 9, "port from 1");
+	relay_bad("vsock:+1", 8, "port from 1");
+	relay_bad("vsock:1 ", 8, "port from 1");
+	relay_bad("unix:", 5, "expected \"vsock:PORT\"");
+	relay_bad("unix:/", 6, "absolute path");
+	relay_bad("unix:rel/a", 10, "absolute path");
+	relay_bad("unix:/a\nb", 9, "not printable ASCII");
+	relay_bad("unix:/a\0b", 9, "not printable ASCII");
+	relay_bad("unix:/a\xc3\xa9", 9, "not printable ASCII");
+	memset(longpath, 'a', sizeof(longpath));
+	memcpy(longpath, "unix:/", 6);
+	relay_bad(longpath, 5 + PROTO_RELAY_PATH_MAX, "shorter than 108");
+	relay_bad(longpath, TEEC_MAX_NET_RELAY + 1, "exceeds the limit of 128");
+}
+
+static void
+test_relay_encode_refuses_bad(void **state)
+{
+	struct proto_relay r;
+	struct teec_err err;
+	char out[TEEC_MAX_NET_RELAY + 1];
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(proto_relay_encode(&r, out, &err), TEEC_ERROR);
+	r.kind = PROTO_RELAY_VSOCK;
+	assert_int_equal(proto_relay_encode(&r, out, &err), TEEC_ERROR);
+	r.kind = PROTO_RELAY_UNIX;
+	snprintf(r.path, sizeof(r.path), "relative");
+	assert_int_equal(proto_relay_encode(&r, out, &err), TEEC_ERROR);
+	assert_string_equal(out, "");
+}
+
+/* NET_OPEN request and answer. */
+
+static void
+open_bad(const char *p, const char *want)
+{
+	char host[TEEC_MAX_HOSTNAME + 1];
+	struct teec_err err;
+	uint16_t port = 7;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(proto_net_open_decode((const uint8_t *)p, strlen(p),
+	    host, &port, &err), TEEC_FAIL);
+	if (strstr(err.msg, want) == NULL)
+		fail_msg("\"%s\": \"%s\" lacks \"%s\"", p, err.msg, want);
+	assert_int_equal(port, 0);
+	assert_string_equal(host, "");
+}
+
+static void
+test_net_open_roundtrip(void **state)
+{
+	char out[TEEC_MAX_NET_OPEN + 1], host[TEEC_MAX_HOSTNAME + 1];
+	char longest[TEEC_MAX_NET_OPEN + 1];
+	struct teec_err err;
+	uint16_t port;
+	size_t i;
+
+	assert_int_equal(proto_net_open_encode("static.crates.io", 443, out,
+	    &err), TEEC_OK);
+	assert_string_equal(out, "static.crates.io:443");
+	assert_int_equal(proto_net_open_decode((const uint8_t *)out,
+	    strlen(out), host, &port, &err), TEEC_OK);
+	assert_string_equal(host, "static.crates.io");
+	assert_int_equal(port, 443);
+	assert_int_equal(proto_net_open_decode((const uint8_t *)"10.1.2.3:1",
+	    10, host, &port, &err), TEEC_OK);
+	assert_string_equal(host, "10.1.2.3");
+	assert_int_equal(port, 1);
+	/* The longest name there is, on the highest port. */
+	for (i = 0; i < TEEC_MAX_HOSTNAME; i++)
+		longest[i] = (i % 50 == 49) ? '.' : 'a';
+	memcpy(longest + TEEC_MAX_HOSTNAME, ":65535", 7);
+	assert_int_equal(proto_net_open_decode((const uint8_t *)longest,
+	    strlen(longest), host, &port, &err), TEEC_OK);
+	assert_int_equal(port, 65535);
+	assert_int_equal(strlen(host), TEEC_MAX_HOSTNAME);
+}
+
+static void
+test_net_open_bad(void **state)
+{
+	char big[TEEC_MAX_NET_OPEN + 8];
+
+	open_bad("", "expected HOST:PORT");
+	open_bad("example.org", "expected HOST:PORT");
+	open_bad("example.org:", "port from 1 to 65535");
+	open_bad("example.org:0", "port from 1 to 65535");
+	open_bad("example.org:65536", "port from 1 to 65535");
+	open_bad("example.org:0443", "port from 1 to 65535");
+	open_bad("example.org:44a", "port from 1 to 65535");
+	open_bad(":443", "host");
+	open_bad("EXAMPLE.org:443", "not in canonical form");
+	open_bad("example.org.:443", "host");
+	open_bad("ex ample.org:443", "host");
+	open_bad("a:b:443", "host");
+	open_bad("[::1]:443", "host");
+	/* One byte over: TEEC_MAX_NET_OPEN - 2 letters, then ":80". */
+	memset(big, 'a', sizeof(big));
+	memcpy(big + TEEC_MAX_NET_OPEN - 2, ":80", 4);
+	open_bad(big, "exceeds the limit of 259 bytes");
+}
+
+static void
+test_net_open_encode_refuses_bad(void **state)
+{
+	char out[TEEC_MAX_NET_OPEN + 1];
+	struct teec_err err;
+
+	assert_int_equal(proto_net_open_encode("Example.org", 80, out, &err),
+	    TEEC_ERROR);
+	assert_int_equal(proto_net_open_encode("example.org", 0, out, &err),
+	    TEEC_ERROR);
+	assert_int_equal(proto_net_open_encode("", 80, out, &err), TEEC_ERROR);
+	assert_string_equal(out, "");
+}
+
+static void
+test_net_reply_roundtrip(void **state)
+{
+	uint8_t p[1 + TEEC_MAX_NET_REASON], st = 9;
+	char reason[TEEC_MAX_NET_REASON + 1], big[400];
+	struct teec_err err;
+	size_t n;
+
+	proto_net_reply_encode(PROTO_NET_OK, "ignored", p, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(proto_net_reply_decode(p, n, &st, reason, &err),
+	    TEEC_OK);
+	assert_int_equal(st, PROTO_NET_OK);
+	assert_string_equal(reason, "");
+	proto_net_reply_encode(PROTO_NET_DIAL_FAILED, "no\troute\xc3", p, &n);
+	assert_int_equal(proto_net_reply_decode(p, n, &st, reason, &err),
+	    TEEC_OK);
+	assert_int_equal(st, PROTO_NET_DIAL_FAILED);
+	assert_string_equal(reason, "no?route?");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	proto_net_reply_encode(PROTO_NET_BUSY, big, p, &n);
+	assert_int_equal(n, 1 + TEEC_MAX_NET_REASON);
+	assert_int_equal(proto_net_reply_decode(p, n, &st, reason, &err),
+	    TEEC_OK);
+	assert_int_equal(strlen(reason), TEEC_MAX_NET_REASON);
+	assert_string_equal(proto_net_status_name(PROTO_NET_TIMEOUT),
+	    "timeout");
+	assert_string_equal(proto_net_status_name(77), "unknown");
+}
+
+static void
+test_net_reply_bad(void **state)
+{
+	static const struct {
+		const char *p;
+		size_t n;
+		const char *want;
+	} bad[] = {
+		{ "", 0, "empty" },
+		{ "\x06", 1, "unknown status 6" },
+		{ "\xff" "x", 2, "unknown status 255" },
+		{ "\x00" "x", 2, "a reason after ok" },
+		{ "\x01" "a\x7f", 3, "not printable ASCII" },
+		{ "\x01" "a\0", 3, "not printable ASCII" },
+	};
+	uint8_t big[2 + TEEC_MAX_NET_REASON];
+	char reason[TEEC_MAX_NET_REASON + 1];
+	struct teec_err err;
+	uint8_t st;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(proto_net_reply_decode((const uint8_t *)bad[i].p,
+		    bad[i].n, &st, reason, &err), TEEC_FAIL);
+		if (strstr(err.msg, bad[i].want) == NULL)
+			fail_msg("%zu: \"%s\" lacks \"%s\"", i, err.msg,
+			    bad[i].want);
+	}
+	memset(big, 'a', sizeof(big));
+	big[0] = PROTO_NET_BUSY;
+	assert_int_equal(proto_net_reply_decode(big, sizeof(big), &st, reason,
+	    &err), TEEC_FAIL);
+	assert_non_null(strstr(err.msg, "exceed the limit of 201"));
+}
+
 int
 main(void)
 {
@@ -542,6 +781,14 @@ main(void)
 		cmocka_unit_test(test_bundle_missing_size),
 		cmocka_unit_test(test_bundle_encode_refuses_empty),
 		cmocka_unit_test(test_error_exit),
+		cmocka_unit_test(test_relay_roundtrip),
+		cmocka_unit_test(test_relay_bad),
+		cmocka_unit_test(test_relay_encode_refuses_bad),
+		cmocka_unit_test(test_net_open_roundtrip),
+		cmocka_unit_test(test_net_open_bad),
+		cmocka_unit_test(test_net_open_encode_refuses_bad),
+		cmocka_unit_test(test_net_reply_roundtrip),
+		cmocka_unit_test(test_net_reply_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,6 +41,7 @@ static char cli[96], eif[96], store[96];
 static int g_script;
 static pid_t g_worker = -1;
 static struct run_state *g_st;
+static const char *g_upstream_ca;
 
 static int
 fake_connect(void *arg, uint32_t cid, uint32_t port, int timeout_ms, int *fd,
@@ -168,6 +169,7 @@ run(int script, int debug_mode, struct result *r)
 	o.devca_dir = ca;
 	o.trust_store = store;
 	o.nitro = &no;
+	o.upstream_ca = g_upstream_ca;
 	g_script = script;
 	g_worker = -1;
 	run_state_init(&st);
@@ -313,6 +315,26 @@ test_interrupted_mid_build(void **state)
 	nothing_at_out();
 }
 
+/*
+ * --upstream-ca needs --debug-mode: refused before any enclave starts, as
+ * the enclave itself would refuse it.
+ */
+static void
+test_upstream_ca_needs_debug_mode(void **state)
+{
+	struct result r;
+
+	g_upstream_ca = ca;
+	run(HF_GOOD_REAL, 0, &r);
+	g_upstream_ca = NULL;
+	assert_int_equal(r.rc, TEEC_ERROR);
+	assert_non_null(strstr(r.err.msg, "--upstream-ca: a Nitro Enclave does "
+	    "not take this host's word on whom to trust"));
+	assert_string_equal(r.log, "");
+	assert_int_equal(g_worker, -1);
+	nothing_at_out();
+}
+
 int
 main(void)
 {
@@ -325,6 +347,7 @@ main(void)
 		cmocka_unit_test_setup(test_worker_vanishes, reset),
 		cmocka_unit_test_setup(test_enclave_cannot_start, reset),
 		cmocka_unit_test_setup(test_interrupted_mid_build, reset),
+		cmocka_unit_test_setup(test_upstream_ca_needs_debug_mode, reset),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

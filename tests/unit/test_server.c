@@ -293,6 +293,8 @@ struct host {
 	unsigned int timeout;           /* SOURCE_BEGIN timeout, 0: none */
 	const char *commit;
 	int at_first_log;               /* 1 close, 2 send ERROR, 3 send junk */
+	const char *relay;              /* NET_RELAY payload, or NULL */
+	const char *ca;                 /* UPSTREAM_CA payload, or NULL */
 	/* seen */
 	int got_hello;
 	uint16_t worker_version;
@@ -387,6 +389,12 @@ converse(struct fx *f, struct host *h)
 	h->worker_version = v;
 
 	/* The rest goes out at once; a refusing worker stops reading. */
+	if (h->relay != NULL)
+		(void)frame_send(fd, FRAME_NET_RELAY, h->relay,
+		    strlen(h->relay), &err);
+	if (h->ca != NULL)
+		(void)frame_send(fd, FRAME_UPSTREAM_CA, h->ca, strlen(h->ca),
+		    &err);
 	(void)frame_send(fd, FRAME_BUILD_JSON, h->build_json,
 	    strlen(h->build_json), &err);
 	memset(&sb, 0, sizeof(sb));
@@ -1130,6 +1138,211 @@ test_source_data_before_begin(void **state)
 	buf_free(&h.log);
 }
 
+/*
+ * The optional frames between HELLO and BUILD_JSON (teec-protocol(7)):
+ * NET_RELAY, then UPSTREAM_CA, each at most once.
+ */
+
+static void
+test_relay_and_ca_frames_accepted(void **state)
+{
+	struct fx *f = *state;
+	struct bundle_out out;
+	struct host h;
+
+	make_tar(f->tar, hello_src, 3);
+	host_init(&h, OK_JSON);
+	h.relay = "unix:/nonexistent/relay.sock";
+	h.ca = "-----BEGIN CERTIFICATE-----\n";
+	converse(f, &h);
+	if (h.got_error)
+		fail_msg("refused: %s", h.fe.msg);
+	assert_int_equal(h.got_bundle, 1);
+	assert_int_equal(h.exit, TEEC_OK);
+	verify(f, 1, &out, TEEC_OK);
+	/* The CA is recorded although no network policy used it. */
+	assert_true(out.report.has_upstream_ca);
+	bundle_out_free(&out);
+	buf_free(&h.log);
+}
+
+/* HELLO, then the frames given, then whatever the worker says. */
+static void
+preamble_refused(struct fx *f, const uint8_t *types, const char *const *pay,
+    size_t n, const char *want)
+{
+	struct host h;
+	struct teec_err err;
+	size_t i;
+	pid_t pid;
+	int fd;
+
+	host_init(&h, OK_JSON);
+	pid = start_server(f, &fd);
+	assert_int_equal(frame_send_hello(fd, TEEC_PROTOCOL_VERSION, &err),
+	    TEEC_OK);
+	for (i = 0; i < n; i++)
+		(void)frame_send(fd, types[i], pay[i], strlen(pay[i]), &err);
+	read_error(fd, &h);
+	h.exit = finish_server(pid, fd);
+	assert_refused(f, &h, FRAME_ERR_PROTOCOL, want);
+	buf_free(&h.log);
+}
+
+static void
+test_net_relay_twice(void **state)
+{
+	static const uint8_t t[] = { FRAME_NET_RELAY, FRAME_NET_RELAY };
+	static const char *const p[] = { "vsock:5006", "vsock:5007" };
+
+	preamble_refused(*state, t, p, 2, "NET_RELAY: given twice");
+}
+
+static void
+test_net_relay_after_upstream_ca(void **state)
+{
+	static const uint8_t t[] = { FRAME_UPSTREAM_CA, FRAME_NET_RELAY };
+	static const char *const p[] = { "pem", "vsock:5006" };
+
+	preamble_refused(*state, t, p, 2, "NET_RELAY: after UPSTREAM_CA");
+}
+
+static void
+test_upstream_ca_twice(void **state)
+{
+	static const uint8_t t[] = { FRAME_UPSTREAM_CA, FRAME_UPSTREAM_CA };
+	static const char *const p[] = { "pem", "pem" };
+
+	preamble_refused(*state, t, p, 2, "UPSTREAM_CA: given twice");
+}
+
+static void
+test_net_relay_malformed(void **state)
+{
+	static const uint8_t t[] = { FRAME_NET_RELAY };
+	static const char *const bad[] = { "tcp:1.2.3.4:80", "vsock:0",
+	    "vsock:4294967295", "vsock:05", "unix:relative", "unix:/a\tb",
+	    "" };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		preamble_refused(*state, t, &bad[i], 1, "NET_RELAY:");
+}
+
+static void
+test_net_relay_oversized(void **state)
+{
+	uint8_t p[8];
+
+	raw_header(p, FRAME_NET_RELAY, TEEC_MAX_NET_RELAY + 1);
+	raw_refused(*state, 1, 1, p, sizeof(p), "NET_RELAY frame: length 129 "
+	    "exceeds the limit of 128 bytes");
+}
+
+static void
+test_upstream_ca_oversized(void **state)
+{
+	uint8_t p[8];
+
+	raw_header(p, FRAME_UPSTREAM_CA, TEEC_MAX_UPSTREAM_CA_BYTES + 1);
+	raw_refused(*state, 1, 1, p, sizeof(p), "UPSTREAM_CA frame: length "
+	    "1048577 exceeds the limit of 1048576 bytes");
+}
+
+static void
+test_net_open_on_the_conversation(void **state)
+{
+	static const uint8_t t[] = { FRAME_NET_OPEN };
+	static const char *const p[] = { "example.org:443" };
+
+	preamble_refused(*state, t, p, 1, "expected BUILD_JSON, got NET_OPEN");
+}
+
+static void
+test_upstream_ca_with_option_refused(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t t[] = { FRAME_UPSTREAM_CA };
+	static const char *const p[] = { "pem" };
+
+	f->o.upstream_ca = (const uint8_t *)"other";
+	f->o.upstream_ca_len = 5;
+	preamble_refused(f, t, p, 1, "started with --upstream-ca already");
+}
+
+/* An NSM device stand-in that answers DescribePCR with PCRs of one byte. */
+static int
+pcr_standin(void *arg, const uint8_t *req, size_t reqlen, uint8_t *resp,
+    size_t respcap, size_t *resplen, struct teec_err *err)
+{
+	static const uint8_t head[] = {
+		0xa1, 0x6b, 'D', 'e', 's', 'c', 'r', 'i', 'b', 'e', 'P', 'C',
+		'R', 0xa2, 0x64, 'l', 'o', 'c', 'k', 0xf5, 0x64, 'd', 'a',
+		't', 'a', 0x58, 0x30,
+	};
+	const uint8_t *fill = arg;
+
+	assert_true(respcap >= sizeof(head) + 48);
+	memcpy(resp, head, sizeof(head));
+	memset(resp + sizeof(head), *fill, 48);
+	*resplen = sizeof(head) + 48;
+	return TEEC_OK;
+}
+
+static void
+test_upstream_ca_refused_by_production_enclave(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t t[] = { FRAME_UPSTREAM_CA };
+	static const char *const p[] = { "pem" };
+	static const uint8_t measured = 0x5a;
+
+	f->o.nsm_raw = pcr_standin;
+	f->o.nsm_raw_arg = (void *)&measured;
+	preamble_refused(f, t, p, 1, "UPSTREAM_CA: refused: this enclave is "
+	    "not in debug mode");
+}
+
+static void
+test_upstream_ca_taken_by_debug_enclave(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t t[] = { FRAME_UPSTREAM_CA, FRAME_SOURCE_DATA };
+	static const char *const p[] = { "pem", "x" };
+	static const uint8_t zero = 0;
+
+	/* Taken: the next frame is the one refused. */
+	f->o.nsm_raw = pcr_standin;
+	f->o.nsm_raw_arg = (void *)&zero;
+	preamble_refused(f, t, p, 2, "expected BUILD_JSON, got SOURCE_DATA");
+}
+
+static void
+test_unix_relay_refused_by_enclave(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t t[] = { FRAME_NET_RELAY };
+	static const char *const p[] = { "unix:/tmp/relay.sock" };
+	static const uint8_t zero = 0;
+
+	f->o.nsm_raw = pcr_standin;
+	f->o.nsm_raw_arg = (void *)&zero;
+	preamble_refused(f, t, p, 1, "a unix socket is for local mode");
+}
+
+static void
+test_vsock_relay_taken_by_enclave(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t t[] = { FRAME_NET_RELAY, FRAME_LOG };
+	static const char *const p[] = { "vsock:5006", "x" };
+	static const uint8_t measured = 0x5a;
+
+	f->o.nsm_raw = pcr_standin;
+	f->o.nsm_raw_arg = (void *)&measured;
+	preamble_refused(f, t, p, 2, "expected BUILD_JSON, got LOG");
+}
+
 static void
 test_host_error_ends_quietly(void **state)
 {
@@ -1454,6 +1667,19 @@ main(void)
 		T(test_oversize_build_json_frame),
 		T(test_oversize_source_begin_frame),
 		T(test_source_data_before_begin),
+		T(test_relay_and_ca_frames_accepted),
+		T(test_net_relay_twice),
+		T(test_net_relay_after_upstream_ca),
+		T(test_upstream_ca_twice),
+		T(test_net_relay_malformed),
+		T(test_net_relay_oversized),
+		T(test_upstream_ca_oversized),
+		T(test_net_open_on_the_conversation),
+		T(test_upstream_ca_with_option_refused),
+		T(test_upstream_ca_refused_by_production_enclave),
+		T(test_upstream_ca_taken_by_debug_enclave),
+		T(test_unix_relay_refused_by_enclave),
+		T(test_vsock_relay_taken_by_enclave),
 		T(test_host_error_ends_quietly),
 		T(test_host_error_mid_stream_not_answered),
 		T(test_nsm_device_absent),
