@@ -2,8 +2,8 @@
 /*
  * teec-report diff: two parsed reports compared field by field
  * (teec-report(1)). Lists keyed by name (subjects, variables, output
- * patterns, dependencies by URI) are sorted and merged, so the cost is
- * n log n even at the caps of teec-report(5).
+ * patterns, dependencies by method and URI) are sorted and merged, so
+ * the cost is n log n even at the caps of teec-report(5).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -100,6 +100,7 @@ add(struct rdiff *d, enum rdiff_class cls, const char *field, const char *key,
 		free(b);
 		return;
 	}
+	memset(&d->v[d->n], 0, sizeof(d->v[d->n]));
 	d->v[d->n].cls = cls;
 	d->v[d->n].field = field;
 	d->v[d->n].key = dupstr(d, key);
@@ -264,12 +265,48 @@ subj_pair(struct rdiff *d, const void *la, size_t ai, const void *lb,
 	    b ? subj_val(d, b) : NULL);
 }
 
-/* network dependencies, by URI */
+/*
+ * Network dependencies, by method and URI: the key is "METHOD URI"
+ * (report_parse() allows neither a space in a method nor in a URI, so
+ * two keys are equal exactly when both parts are).
+ */
+struct deplist {
+	const struct report_dep *deps;
+	char **keys;
+};
 
 static const char *
 dep_key(const void *l, size_t i)
 {
-	return ((const struct report_dep *)l)[i].uri;
+	return ((const struct deplist *)l)->keys[i];
+}
+
+static char **
+dep_keys(struct rdiff *d, const struct report_dep *deps, size_t n)
+{
+	char **k;
+	size_t i;
+
+	if (n == 0)
+		return NULL;
+	if ((k = calloc(n, sizeof(*k))) == NULL) {
+		d->failed = 1;
+		return NULL;
+	}
+	for (i = 0; i < n && !d->failed; i++)
+		k[i] = fmt(d, "%s %s", deps[i].method ? deps[i].method : "",
+		    deps[i].uri);
+	return k;
+}
+
+static void
+keys_free(char **k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; k != NULL && i < n; i++)
+		free(k[i]);
+	free(k);
 }
 
 static char *
@@ -278,13 +315,11 @@ dep_val(struct rdiff *d, const struct report_dep *x)
 	char h[65] = "none";
 
 	if (x->refused)
-		return fmt(d, "refused %s: %s", x->method ? x->method : "",
-		    x->reason ? x->reason : "");
+		return fmt(d, "refused: %s", x->reason ? x->reason : "");
 	if (x->has_sha256)
 		hex_encode(x->sha256, 32, h);
-	return fmt(d, "sha256 %s, %s, status %lld, size %lld", h,
-	    x->method ? x->method : "", (long long)x->status,
-	    (long long)x->size);
+	return fmt(d, "status %lld, size %lld, sha256 %s", (long long)x->status,
+	    (long long)x->size, h);
 }
 
 static int
@@ -300,22 +335,55 @@ dep_pair(struct rdiff *d, const void *la, size_t ai, const void *lb,
     size_t bi, size_t occ, const char *key)
 {
 	const struct report_dep *a = ai == NONE ? NULL :
-	    &((const struct report_dep *)la)[ai];
+	    &((const struct deplist *)la)->deps[ai];
 	const struct report_dep *b = bi == NONE ? NULL :
-	    &((const struct report_dep *)lb)[bi];
+	    &((const struct deplist *)lb)->deps[bi];
 	char *k;
 
 	if (a != NULL && b != NULL && a->has_sha256 == b->has_sha256 &&
 	    (!a->has_sha256 || memcmp(a->sha256, b->sha256, 32) == 0) &&
 	    a->status == b->status && a->size == b->size &&
-	    a->refused == b->refused && str_eq(a->method, b->method) &&
-	    str_eq(a->reason, b->reason) && str_eq(a->name, b->name))
+	    a->refused == b->refused && str_eq(a->reason, b->reason) &&
+	    str_eq(a->name, b->name))
 		return;
-	/* the second request for the same URI is told apart */
+	/* the second request for the same method and URI is told apart */
 	k = occ > 1 ? fmt(d, "%s (request %zu)", key, occ) : NULL;
 	add(d, RDIFF_INPUT, "dependency", k ? k : key, a ? dep_val(d, a) : NULL,
 	    b ? dep_val(d, b) : NULL);
 	free(k);
+	if (!d->failed && d->n > 0) {
+		d->v[d->n - 1].dep_a = a;
+		d->v[d->n - 1].dep_b = b;
+		d->v[d->n - 1].request = occ;
+	}
+}
+
+static void
+cmp_deps(struct rdiff *d, const struct report *a, const struct report *b)
+{
+	struct deplist la, lb;
+
+	la.deps = a->deps;
+	la.keys = dep_keys(d, a->deps, a->ndeps);
+	lb.deps = b->deps;
+	lb.keys = dep_keys(d, b->deps, b->ndeps);
+	if (!d->failed)
+		merge(d, &la, a->ndeps, &lb, b->ndeps, dep_key, dep_pair);
+	keys_free(la.keys, a->ndeps);
+	keys_free(lb.keys, b->ndeps);
+}
+
+/* A digest that a side may lack: "sha256 HEX", or absent. */
+static void
+cmp_opt_digest(struct rdiff *d, enum rdiff_class cls, const char *field,
+    const char *key, int ha, const uint8_t *a, int hb, const uint8_t *b)
+{
+	if (!ha && !hb)
+		return;
+	if (ha && hb && memcmp(a, b, 32) == 0)
+		return;
+	add(d, cls, field, key, ha ? hexstr(d, a, 32, NULL) : NULL,
+	    hb ? hexstr(d, b, 32, NULL) : NULL);
 }
 
 /* name=value lists: the worker's environment and build.json's input.env */
@@ -543,8 +611,10 @@ rdiff_compare(const struct show *sa, const struct show *sb, struct rdiff *d,
 	cmp_str(d, RDIFF_INPUT, "builder.id", a->builder_id, b->builder_id);
 	cmp_str(d, RDIFF_INPUT, "builder.version", a->builder_version,
 	    b->builder_version);
-	/* inputs: what the build fetched */
-	merge(d, a->deps, a->ndeps, b->deps, b->ndeps, dep_key, dep_pair);
+	/* inputs: the authorities trusted for HTTPS, what the build fetched */
+	cmp_opt_digest(d, RDIFF_INPUT, "upstreamCa", NULL, a->has_upstream_ca,
+	    a->upstream_ca_sha256, b->has_upstream_ca, b->upstream_ca_sha256);
+	cmp_deps(d, a, b);
 
 	/* outputs */
 	merge(d, a->subjects, a->nsubjects, b->subjects, b->nsubjects, subj_key,
@@ -556,15 +626,10 @@ rdiff_compare(const struct show *sa, const struct show *sb, struct rdiff *d,
 	cmp_str(d, RDIFF_EXPECTED, "run.startedOn", a->started_on, b->started_on);
 	cmp_str(d, RDIFF_EXPECTED, "run.finishedOn", a->finished_on,
 	    b->finished_on);
-	if (a->has_log || b->has_log) {
-		if (a->has_log != b->has_log)
-			add(d, RDIFF_EXPECTED, "build.log sha256", NULL,
-			    a->has_log ? hexstr(d, a->log_sha256, 32, NULL) : NULL,
-			    b->has_log ? hexstr(d, b->log_sha256, 32, NULL) : NULL);
-		else
-			cmp_hex(d, RDIFF_EXPECTED, "build.log sha256", a->log_sha256,
-			    b->log_sha256, 32);
-	}
+	cmp_opt_digest(d, RDIFF_EXPECTED, "byproduct", REPORT_LOG_NAME,
+	    a->has_log, a->log_sha256, b->has_log, b->log_sha256);
+	cmp_opt_digest(d, RDIFF_EXPECTED, "byproduct", REPORT_NET_NAME,
+	    a->has_net, a->net_sha256, b->has_net, b->net_sha256);
 	if (sa->have_report_bytes && sb->have_report_bytes)
 		cmp_hex(d, RDIFF_EXPECTED, "report.json sha256", sa->report_sha256,
 		    sb->report_sha256, 32);

@@ -28,6 +28,12 @@ struct rdiff_item {
 	char *key;          /* which one within field (a subject's name, a
 	                       variable, a URI), or NULL */
 	char *a, *b;        /* each side's value; NULL: absent on that side */
+	/* field "dependency" only: each side's entry (NULL: absent on that
+	 * side), pointing into the reports compared, so valid as long as
+	 * they are; and which request for this method and URI it is (1 for
+	 * the first, 2 for the second, ...) */
+	const struct report_dep *dep_a, *dep_b;
+	size_t request;
 };
 
 struct rdiff {
@@ -42,11 +48,12 @@ struct rdiff {
  * roots). Inputs: build.json (language, command, environment, outputs,
  * timeout, digest), source digest and commit, the image PCR0-2 (attested
  * when a side is a bundle whose document parses, else as the report
- * claims them), the worker's environment and limits, the builder, and
- * the network dependencies matched by URI. Outputs: the subjects matched
+ * claims them), the worker's environment and limits, the builder, the
+ * upstream CA bundle (externalParameters.upstreamCa) and the network
+ * dependencies matched by method and URI. Outputs: the subjects matched
  * by name. Expected differences: invocation id, start and finish times,
- * build.log, the report's bytes and the attestation document's own
- * fields. Returns TEEC_OK when no input or output differs, TEEC_FAIL when
+ * the byproducts (build.log, network.jsonl), the report's bytes and the
+ * attestation document's own fields. Returns TEEC_OK when no input or output differs, TEEC_FAIL when
  * one does, TEEC_ERROR with err when a side has no parsed report or
  * memory ran out. rdiff_free() in every case.
  */
@@ -54,7 +61,11 @@ int rdiff_compare(const struct show *a, const struct show *b, struct rdiff *d,
     struct teec_err *err);
 void rdiff_free(struct rdiff *d);
 
-/* Render d in SHOW_TEXT, SHOW_MARKDOWN or SHOW_JSON. 0, or -1 at b's cap. */
+/*
+ * Render d in SHOW_TEXT, SHOW_MARKDOWN or SHOW_JSON (teec-report(1)); the
+ * dependencies that differ as a table of their own. a and bs are the
+ * shows d was made from. 0, or -1 at b's cap.
+ */
 int rdiff_render(struct buf *b, const struct show *a, const struct show *bs,
     const struct rdiff *d, enum show_format f);
 

@@ -32,6 +32,19 @@ hexm(struct buf *b, const char *key, const uint8_t *p, size_t n)
 	return rc | buf_putc(b, '"');
 }
 
+/* {"sha256":"hex"}, or null */
+static int
+digest_obj(struct buf *b, int has, const uint8_t *p)
+{
+	int rc;
+
+	if (!has)
+		return buf_printf(b, "null");
+	rc = buf_putc(b, '{');
+	rc |= hexm(b, "sha256", p, 32);
+	return rc | buf_putc(b, '}');
+}
+
 static int
 subjects(struct buf *b, const struct report *r)
 {
@@ -129,6 +142,13 @@ report_json(struct buf *b, const struct show *s, const struct report *r)
 		rc |= buf_putc(b, '}');
 	} else
 		rc |= buf_printf(b, "null");
+	rc |= buf_printf(b, ",\"upstreamCa\":");
+	if (r->has_upstream_ca) {
+		rc |= buf_putc(b, '{');
+		rc |= hexm(b, "sha256", r->upstream_ca_sha256, 32);
+		rc |= buf_printf(b, ",\"meaning\":\"%s\"}", UPSTREAM_CA_MEANING);
+	} else
+		rc |= buf_printf(b, "null");
 	rc |= buf_putc(b, ',');
 	rc |= deps(b, r);
 	rc |= buf_printf(b, ",\"environment\":{");
@@ -155,12 +175,9 @@ report_json(struct buf *b, const struct show *s, const struct report *r)
 	rc |= str(b, r->finished_on);
 	rc |= buf_printf(b, ",\"clock\":\"enclave clock, not attested time\","
 	    "\"buildLog\":");
-	if (r->has_log) {
-		rc |= buf_printf(b, "{");
-		rc |= hexm(b, "sha256", r->log_sha256, 32);
-		rc |= buf_printf(b, "}");
-	} else
-		rc |= buf_printf(b, "null");
+	rc |= digest_obj(b, r->has_log, r->log_sha256);
+	rc |= buf_printf(b, ",\"networkLog\":");
+	rc |= digest_obj(b, r->has_net, r->net_sha256);
 	if (s->have_report_bytes) {
 		rc |= buf_putc(b, ',');
 		rc |= hexm(b, "sha256", s->report_sha256, 32);
@@ -185,6 +202,48 @@ artifacts(struct buf *b, const struct show *s, const struct report *r)
 		    s->b.verified && s->b.subj[i].in_bundle && s->b.subj[i].ok ?
 		    "true" : "false");
 	}
+	return rc | buf_putc(b, ']');
+}
+
+/* One byproduct member of a bundle, when the report or the bundle has it. */
+static int
+byproduct(struct buf *b, const struct show *s, int *first, const char *name,
+    int in_report, const uint8_t *rd, int in_bundle, const uint8_t *bd,
+    long long lines)
+{
+	int rc = 0;
+
+	if (!in_report && !in_bundle)
+		return 0;
+	rc |= buf_printf(b, "%s{\"name\":\"%s\",\"size\":null,", *first ? "" :
+	    ",", name);
+	*first = 0;
+	if (in_report)
+		rc |= hexm(b, "sha256", rd, 32);
+	else
+		rc |= buf_printf(b, "\"sha256\":null");
+	rc |= buf_printf(b, ",\"in_bundle\":%s,\"matches\":%s",
+	    in_bundle ? "true" : "false", s->b.verified && in_report &&
+	    in_bundle && memcmp(rd, bd, 32) == 0 ? "true" : "false");
+	if (lines >= 0 && in_bundle)
+		rc |= buf_printf(b, ",\"lines\":%lld", lines);
+	return rc | buf_putc(b, '}');
+}
+
+/* The byproducts of a bundle (null otherwise): "size" is not recorded. */
+static int
+byproducts(struct buf *b, const struct show *s, const struct report *r)
+{
+	const struct bundle_out *o = &s->b;
+	int rc = buf_printf(b, ",\"byproducts\":"), first = 1;
+
+	if (s->kind != SHOW_BUNDLE || r == NULL)
+		return rc | buf_printf(b, "null");
+	rc |= buf_putc(b, '[');
+	rc |= byproduct(b, s, &first, REPORT_LOG_NAME, r->has_log, r->log_sha256,
+	    o->has_log, o->log_sha256, -1);
+	rc |= byproduct(b, s, &first, REPORT_NET_NAME, r->has_net, r->net_sha256,
+	    o->has_network, o->network_sha256, (long long)o->network_lines);
 	return rc | buf_putc(b, ']');
 }
 
@@ -275,6 +334,7 @@ show_render_json(struct buf *b, const struct show *s)
 	rc |= buf_printf(b, ",\"report\":");
 	rc |= report_json(b, s, r);
 	rc |= artifacts(b, s, r);
+	rc |= byproducts(b, s, r);
 	rc |= image(b, s);
 	rc |= buf_printf(b, ",\"document\":");
 	if (s->kind == SHOW_BUNDLE)

@@ -18,6 +18,10 @@
 #include "verify/bundle.h"
 #include "verify/result.h"
 
+/* What externalParameters.upstreamCa means, in plain words (every format). */
+#define UPSTREAM_CA_MEANING "the build's HTTPS origins were verified against " \
+	"a CA bundle chosen by whoever started the build, not the image's"
+
 enum show_kind {
 	SHOW_BUNDLE = 0,            /* a .teec bundle */
 	SHOW_REPORT,                /* a bare report.json */
@@ -93,7 +97,8 @@ int show_headline(struct buf *b, const struct show *s);
 int show_render(struct buf *b, const struct show *s, enum show_format f,
     struct teec_err *err);
 
-/* The JSON rendering ({"file", "kind", "verified", "reason", ...}). */
+/* The JSON rendering ({"file", "kind", "verified", "reason", ...}):
+ * teec-report(1), OUTPUT. */
 int show_render_json(struct buf *b, const struct show *s);
 
 #endif

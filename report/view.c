@@ -512,19 +512,46 @@ sec_build(struct view *v, const struct report *r)
 	buildcfg_free(&cfg);
 }
 
+/*
+ * externalParameters.upstreamCa (teec-report(5)): present when the
+ * invoker named the CA bundle the worker checked HTTPS origins against
+ * (teec-host build --upstream-ca).
+ */
+static void
+sec_upstream_ca(struct view *v, const struct report *r)
+{
+	begin(v, "upstream-ca", "Upstream TLS trust (externalParameters."
+	    "upstreamCa)", VSEC_KV, 2, NULL);
+	if (r->has_upstream_ca) {
+		kvhex(v, "CA bundle sha256", r->upstream_ca_sha256, 32);
+		kv(v, "meaning", UPSTREAM_CA_MEANING, VCELL_BAD);
+	} else
+		kv(v, "CA bundle", "the image's own", 0);
+	end(v);
+}
+
+/*
+ * The network dependencies (teec-report(5) resolvedDependencies after the
+ * source and the image). The name column only when one has a name.
+ */
 static void
 sec_dependencies(struct view *v, const struct report *r)
 {
 	size_t i;
+	int named = 0;
 
-	begin(v, "dependencies", "Network dependencies", VSEC_TABLE, 6,
-	    "none: the build made no network request");
+	for (i = 0; i < r->ndeps; i++)
+		if (r->deps[i].name != NULL)
+			named = 1;
+	begin(v, "dependencies", "Network dependencies", VSEC_TABLE,
+	    named ? 6 : 5, "none: the build made no network request");
 	cell(v, "uri", 0);
 	cell(v, "method", 0);
 	cell(v, "status", 0);
 	cell(v, "size", 0);
 	cell(v, "sha256, or why it was refused", 0);
-	cell(v, "name", 0);
+	if (named)
+		cell(v, "name", 0);
 	for (i = 0; i < r->ndeps; i++) {
 		const struct report_dep *d = &r->deps[i];
 
@@ -548,7 +575,8 @@ sec_dependencies(struct view *v, const struct report *r)
 			else
 				cell(v, "", 0);
 		}
-		cell(v, d->name ? d->name : "", 0);
+		if (named)
+			cell(v, d->name ? d->name : "", 0);
 	}
 	end(v);
 }
@@ -564,15 +592,66 @@ sec_run(struct view *v, const struct show *s, const struct report *r)
 	cellf(v, 0, "%s (enclave clock, not attested time)", r->started_on);
 	cell(v, "finished", 0);
 	cellf(v, 0, "%s (enclave clock, not attested time)", r->finished_on);
-	if (r->has_log) {
-		kvhex(v, "build.log sha256", r->log_sha256, 32);
-		if (s->kind == SHOW_BUNDLE)
-			kv(v, "build.log", s->b.has_log ? "in the bundle" :
-			    "not in the bundle", 0);
-	} else
-		kv(v, "build.log", "none recorded", 0);
 	if (s->have_report_bytes)
 		kvhex(v, "report.json sha256", s->report_sha256, 32);
+	end(v);
+}
+
+/*
+ * One byproduct (teec-report(5) runDetails.byproducts): what the report
+ * records, and what became of the bundle's member. A digest that differs
+ * is shown as such whatever the verdict: the artifacts check says why.
+ */
+static void
+byproduct(struct view *v, const struct show *s, const char *name,
+    int in_report, const uint8_t *rd, int in_bundle, const uint8_t *bd,
+    size_t lines)
+{
+	const struct bundle_out *b = &s->b;
+
+	if (!in_report && !in_bundle)
+		return;
+	cell(v, name, 0);
+	/* the report records only digests; the bundle reader keeps no size */
+	cell(v, "not recorded", 0);
+	if (in_report)
+		cellhex(v, rd, 32);
+	else
+		cell(v, "none: not in the report", VCELL_BAD);
+	if (s->kind != SHOW_BUNDLE)
+		cell(v, "not checked", 0);
+	else if (!in_bundle)
+		cell(v, "not in the bundle", 0);
+	else if (!in_report)
+		cell(v, "in the bundle, but the report does not list it",
+		    VCELL_BAD);
+	else if (memcmp(rd, bd, 32) != 0)
+		cell(v, "DIFFERS from the bundle's member", VCELL_BAD);
+	else if (!b->verified)
+		cell(v, "in the bundle, unverified", 0);
+	else if (lines != (size_t)-1)
+		cellf(v, 0, "matches the bundle's member, %zu line%s, each "
+		    "matching its dependency", lines, lines == 1 ? "" : "s");
+	else
+		cell(v, "matches the bundle's member", 0);
+}
+
+static void
+sec_byproducts(struct view *v, const struct show *s, const struct report *r)
+{
+	const struct bundle_out *b = &s->b;
+	int bundle = s->kind == SHOW_BUNDLE;
+
+	begin(v, "byproducts", "Byproducts (runDetails.byproducts)", VSEC_TABLE,
+	    4, "none recorded");
+	cell(v, "name", 0);
+	cell(v, "size", 0);
+	cell(v, "sha256", 0);
+	cell(v, "bundle member", 0);
+	byproduct(v, s, REPORT_LOG_NAME, r->has_log, r->log_sha256,
+	    bundle && b->has_log, b->log_sha256, (size_t)-1);
+	byproduct(v, s, REPORT_NET_NAME, r->has_net, r->net_sha256,
+	    bundle && b->has_network, b->network_sha256, b->network_lines);
 	end(v);
 }
 
@@ -610,7 +689,9 @@ view_build(struct view *v, const struct show *s, struct teec_err *err)
 		sec_statement(v);
 		sec_source(v, r);
 		sec_build(v, r);
+		sec_upstream_ca(v, r);
 		sec_dependencies(v, r);
+		sec_byproducts(v, s, r);
 		sec_run(v, s, r);
 	} else {
 		begin(v, "report", "Report", VSEC_LINES, 1, NULL);

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 
 #include "common/buf.h"
 #include "common/caps.h"
+#include "common/cli.h"
 #include "common/encode.h"
 #include "common/escape.h"
 #include "common/fileio.h"
@@ -49,37 +49,10 @@ usage(FILE *f)
 	    "           [--recipe TEXT] [--source TEXT] [--note TEXT] IMAGE.eif\n");
 }
 
-/* Every message may quote a path or input: escaped before the terminal. */
-static void __attribute__((format(printf, 1, 2)))
-errmsg(const char *fmt, ...)
-{
-	char msg[TEEC_ERR_MAX + 256];
-	struct buf b;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	buf_init(&b, 4 * sizeof(msg));
-	esc_term(&b, msg, strlen(msg));
-	fprintf(stderr, "%s: measure: %s\n", progname,
-	    b.data ? (char *)b.data : "");
-	buf_free(&b);
-}
-
-static int __attribute__((format(printf, 1, 2)))
-die_usage(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	errmsg("%s", msg);
-	usage(stderr);
-	return TEEC_ERROR;
-}
+/* Every message may quote a path or input: escaped (common/cli.h). */
+#define errmsg(...) cli_sub_errmsg(progname, "measure", __VA_ARGS__)
+#define die_usage(...) cli_sub_usage_error(progname, "measure", usage, \
+	__VA_ARGS__)
 
 /* A text field of an entry: 1..TEEC_MAX_IMAGE_TEXT bytes, UTF-8, no controls. */
 static int
@@ -444,7 +417,8 @@ cmd_measure(int argc, char **argv)
 				if (optopt != 0 && longopts[i].val == optopt)
 					return die_usage("--%s needs a value",
 					    longopts[i].name);
-			return die_usage("unknown option %.100s", argv[optind - 1]);
+			return cli_sub_bad_option(progname, "measure", usage,
+			    argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

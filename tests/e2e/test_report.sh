@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 # End-to-end tests of teec-report(1): the command line (usage errors exit
 # 2, the man page SYNOPSIS is the usage), and show and diff on bundles
-# that teec-host builds from examples/hello in local mode.
+# that teec-host builds from examples/hello in local mode, and on bundles
+# whose builds fetch from the test origin of tests/net/origin.h.
 # Run from the repository root by tests/run.sh.
 . tests/e2e/lib.sh
 
@@ -207,4 +208,158 @@ ok_if diff_changed_command_differs "$([ "$rc" -eq 1 ] &&
 run "$R" diff --format json "$T/x/report.json" "$T/command.json"
 ok_if diff_json_agree_false "$([ "$rc" -eq 1 ] &&
     grep -qF '"agree":false' "$T/out" || echo "exit $rc")"
+
+# -- show and diff on bundles with network dependencies: builds that fetch
+# from the test origin over HTTP and HTTPS (as tests/e2e/test_network.sh).
+
+NEED_NET="net_bundles_built show_net_table show_net_refused_row
+show_net_byproducts show_net_upstream_ca show_net_markdown show_net_html
+show_net_json show_net_no_upstream_ca diff_net_rebuild_agrees diff_net_dependency_table
+diff_net_upstream_ca diff_net_markdown diff_net_json"
+
+skip_net() {
+	for t in $NEED_NET; do
+		skip "$t" "$1"
+	done
+	exit 0
+}
+command -v bwrap >/dev/null 2>&1 &&
+    bwrap --unshare-user --unshare-net --ro-bind / / true 2>/dev/null ||
+    skip_net "bubblewrap cannot create namespaces here"
+command -v curl >/dev/null 2>&1 || skip_net "no curl to fetch with"
+command -v jq >/dev/null 2>&1 || skip_net "no jq for the JSON checks"
+top=$(pwd)
+${CC:-cc} -I"$top" -D_GNU_SOURCE -o "$T/origin" "$top/tests/net/origin.c" \
+    $(pkg-config --cflags --libs libssl libcrypto) -lpthread 2>"$T/cc.err" ||
+    skip_net "the test origin does not build: $(head -c 200 "$T/cc.err")"
+
+pids=""
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT INT TERM
+# origin NAME [--tls]: started in the background; its port in $T/NAME.port.
+origin() {
+	_n=$1
+	shift
+	"$T/origin" "$@" --ca "$T/$_n.ca" "$T/$_n.port" </dev/null \
+	    >"$T/$_n.out" 2>"$T/$_n.err" &
+	pids="$pids $!"
+	_i=0
+	while [ ! -s "$T/$_n.port" ] && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+}
+origin plain
+origin tls --tls
+P=$(cat "$T/plain.port" 2>/dev/null)
+S=$(cat "$T/tls.port" 2>/dev/null)
+[ -n "$P" ] && [ -n "$S" ] || skip_net "no port from the test origins"
+
+# netbuild NAME BODY [teec-host options]: a build that fetches /hello over
+# HTTP, posts BODY to /echo, fetches /hello over HTTPS when it was given
+# a CA bundle for the origin, and tries a host it may not reach.
+netbuild() {
+	_n=$1 _body=$2
+	shift 2
+	mkdir -p "$T/net/$_n"
+	_https=""
+	[ $# -gt 0 ] && _https=" && curl -sSf https://127.0.0.1:$S/hello >>out.txt"
+	cat >"$T/net/$_n/build.json" <<EOF
+{"language": "c", "input": {"cmd": "curl -sSf -o out.txt http://127.0.0.1:$P/hello && curl -sSf -d $_body http://127.0.0.1:$P/echo >>out.txt$_https; curl -sf http://127.0.0.1:1/x; true"},
+ "output": {"files": ["out.txt"]},
+ "network": {"allow": ["127.0.0.1:$P", "127.0.0.1:$S"]}}
+EOF
+	"$H" build --local -C "$T/net/$_n" -o "$T/$_n.teec" "$@" \
+	    >>"$T/netbuild.out" 2>&1
+}
+netbuild n1 one --upstream-ca "$T/tls.ca" &&
+    netbuild n1b one --upstream-ca "$T/tls.ca" &&
+    netbuild n2 two
+rc=$?
+if [ "$rc" -ne 0 ] || [ ! -s "$T/n1.teec" ] || [ ! -s "$T/n2.teec" ]; then
+	fail net_bundles_built "teec-host build exit $rc: $(tail -c 400 "$T/netbuild.out" | tr '\n' ' ')"
+	exit 1
+fi
+pass net_bundles_built
+
+HELLO_SHA=$(printf 'hello world\n' | sha256sum | cut -d' ' -f1)
+ONE_SHA=$(printf 'one' | sha256sum | cut -d' ' -f1)
+TWO_SHA=$(printf 'two' | sha256sum | cut -d' ' -f1)
+CA_SHA=$(sha256sum <"$T/tls.ca" | cut -d' ' -f1)
+NET_SHA=$(tar -xOf "$T/n1.teec" network.jsonl | sha256sum | cut -d' ' -f1)
+NLINES=$(tar -xOf "$T/n1.teec" network.jsonl | wc -l | tr -d ' ')
+HP="http://127\.0\.0\.1:$P"
+
+# grep_line NAME FILE ERE: PASS when a line of FILE matches ERE.
+grep_line() {
+	if grep -qE -- "$3" "$2"; then pass "$1"; else
+		fail "$1" "no line like '$3' in $(basename "$2")"
+	fi
+}
+
+run "$R" show --dev "$T/n1.teec"
+if [ "$rc" -ne 0 ]; then
+	fail show_net_table "show exit $rc: $(head -n 1 "$T/out")"
+else
+	grep_line show_net_table "$T/out" \
+	    "^  $HP/hello +GET +200 +12 +$HELLO_SHA\$"
+fi
+grep_line show_net_refused_row "$T/out" \
+    '^  http://127\.0\.0\.1:1/x +GET +refused +not allowed by the network policy \(127\.0\.0\.1:1\)$'
+grep_line show_net_byproducts "$T/out" \
+    "^  network\.jsonl +not recorded +$NET_SHA +matches the bundle's member, $NLINES lines, each matching its dependency\$"
+ok_if show_net_upstream_ca "$(grep -qxF "  CA bundle sha256  $CA_SHA" "$T/out" &&
+    grep -qxF "  meaning           the build's HTTPS origins were verified against a CA bundle chosen by whoever started the build, not the image's" "$T/out" ||
+    echo 'no upstream CA digest and meaning')"
+
+run "$R" show --dev --format markdown "$T/n1.teec"
+ok_if show_net_markdown "$([ "$rc" -eq 0 ] &&
+    grep -qxF "| http://127.0.0.1:$P/hello | GET | 200 | 12 | \`$HELLO_SHA\` |" "$T/out" &&
+    grep -qxF "| CA bundle sha256 | \`$CA_SHA\` |" "$T/out" ||
+    echo "exit $rc")"
+
+run "$R" show --dev --format html "$T/n1.teec"
+ok_if show_net_html "$([ "$rc" -eq 0 ] &&
+    grep -qxF "<tr><td>http://127.0.0.1:$P/hello</td><td>GET</td><td>200</td><td>12</td><td><code>$HELLO_SHA</code></td></tr>" "$T/out" &&
+    grep -qF "<td><code>$NET_SHA</code></td>" "$T/out" || echo "exit $rc")"
+
+run "$R" show --dev --format json "$T/n1.teec"
+ok_if show_net_json "$([ "$rc" -eq 0 ] &&
+    [ "$(jq -r '.report.upstreamCa.sha256' "$T/out")" = "$CA_SHA" ] &&
+    [ "$(jq -r '.report.networkLog.sha256' "$T/out")" = "$NET_SHA" ] &&
+    [ "$(jq -r '.byproducts[] | select(.name == "network.jsonl") | "\(.matches) \(.lines)"' "$T/out")" = "true $NLINES" ] &&
+    [ "$(jq -r --arg u "http://127.0.0.1:$P/hello" '.report.dependencies[] | select(.uri == $u) | .sha256' "$T/out")" = "$HELLO_SHA" ] ||
+    echo "exit $rc: $(head -c 200 "$T/out")")"
+
+run "$R" show --dev "$T/n2.teec"
+ok_if show_net_no_upstream_ca "$([ "$rc" -eq 0 ] &&
+    grep -qxF "  CA bundle  the image's own" "$T/out" || echo "exit $rc")"
+
+run "$R" diff "$T/n1.teec" "$T/n1b.teec"
+ok_if diff_net_rebuild_agrees "$([ "$rc" -eq 0 ] &&
+    grep -qF 'AGREE: the same inputs and outputs' "$T/out" &&
+    ! grep -qF 'network dependencies' "$T/out" || echo "exit $rc")"
+
+run "$R" diff "$T/n1.teec" "$T/n2.teec"
+why=
+[ "$rc" -eq 1 ] || why="exit $rc;"
+grep -qxF '  network dependencies (matched by method and URI)' "$T/out" ||
+    why="$why no table;"
+grep -qE "^    differs +A +POST +$HP/echo +200 +3 +$ONE_SHA\$" "$T/out" ||
+    why="$why no A row;"
+grep -qE "^ +B +POST +$HP/echo +200 +3 +$TWO_SHA\$" "$T/out" ||
+    why="$why no B row;"
+grep -qE "^    only in A +A +GET +https://127\.0\.0\.1:$S/hello +200 +12 +$HELLO_SHA\$" "$T/out" ||
+    why="$why no removed row;"
+ok_if diff_net_dependency_table "$why"
+ok_if diff_net_upstream_ca "$(grep -qxF '  only in A          upstreamCa' "$T/out" &&
+    grep -qxF "      A  $CA_SHA" "$T/out" || echo 'no upstreamCa difference')"
+
+run "$R" diff --format markdown "$T/n1.teec" "$T/n2.teec"
+ok_if diff_net_markdown "$([ "$rc" -eq 1 ] &&
+    grep -qxF '### Network dependencies (matched by method and URI)' "$T/out" &&
+    grep -qxF "| **differs** | A | POST | \`http://127.0.0.1:$P/echo\` | 200 | 3 | \`$ONE_SHA\` |" "$T/out" ||
+    echo "exit $rc")"
+
+run "$R" diff --format json "$T/n1.teec" "$T/n2.teec"
+ok_if diff_net_json "$([ "$rc" -eq 1 ] &&
+    [ "$(jq -r '.dependencies[] | select(.method == "POST") | "\(.change) \(.a.sha256) \(.b.sha256)"' "$T/out")" = "differs $ONE_SHA $TWO_SHA" ] &&
+    [ "$(jq -r '.inputs[] | select(.field == "upstreamCa") | .change' "$T/out")" = "only_a" ] ||
+    echo "exit $rc: $(head -c 300 "$T/out")")"
 exit 0

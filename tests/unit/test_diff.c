@@ -42,7 +42,18 @@ struct mk {
 	const char *path_env;       /* PATH set by the worker */
 	uint8_t pcr;                /* image PCR byte (0: 0x11) */
 	uint64_t doc_ms;            /* attestation time (0: pki.now) */
+	int64_t dep_status;         /* the first dependency's status (0: 200) */
+	int dep_refused;            /* the first dependency was refused */
+	const char *dep_method;     /* its method (NULL: GET) */
+	const char *dep_uri;        /* its URI (NULL: the hello tarball) */
+	uint8_t again;              /* the first fetched again, this digest byte */
+	uint8_t ca;                 /* upstreamCa digest byte (0: none) */
+	uint8_t net;                /* network.jsonl digest byte (0: none) */
 };
+
+/* A URI with every punctuation character report_parse() allows. */
+#define HOSTILE_URI "https://evil.example/'&*_[x](javascript:alert(1))!$@#~;=+,%41"
+#define HELLO_URI "https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz"
 
 static int
 setup(void **state)
@@ -75,10 +86,10 @@ make_report(const struct mk *k, struct buf *out)
 	const char *ev[] = { "C.UTF-8", k->path_env ? k->path_env : "/usr/bin:/bin",
 	    "UTC" };
 	struct report_subject subj[3];
-	struct report_dep dep[2];
+	struct report_dep dep[3];
 	struct report_input in;
 	struct teec_err err;
-	uint8_t src[32], logd[32], pcrs[3][48];
+	uint8_t src[32], logd[32], pcrs[3][48], ca[32], net[32];
 	char build[1024];
 	size_t n = 0;
 
@@ -108,12 +119,19 @@ make_report(const struct mk *k, struct buf *out)
 		memset(subj[n].sha256, 0x04, 32);
 		subj[n++].has_sha384 = 0;
 	}
-	dep[0].uri = "https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz";
+	dep[0].uri = (char *)(k->dep_uri ? k->dep_uri : HELLO_URI);
 	memset(dep[0].sha256, k->dep ? k->dep : 0x5a, 32);
 	dep[0].has_sha256 = 1;
-	dep[0].method = "GET";
-	dep[0].status = 200;
+	dep[0].method = (char *)(k->dep_method ? k->dep_method : "GET");
+	dep[0].status = k->dep_status ? k->dep_status : 200;
 	dep[0].size = 1017722;
+	if (k->dep_refused) {
+		memset(dep[0].sha256, 0, 32);
+		dep[0].has_sha256 = 0;
+		dep[0].status = dep[0].size = -1;
+		dep[0].refused = 1;
+		dep[0].reason = "not allowed by the network policy (ftp.gnu.org)";
+	}
 	dep[1].uri = "https://example.com/extra.tar.gz";
 	memset(dep[1].sha256, 0x77, 32);
 	dep[1].has_sha256 = 1;
@@ -140,6 +158,15 @@ make_report(const struct mk *k, struct buf *out)
 	in.nsubjects = n;
 	in.deps = dep;
 	in.ndeps = k->second_dep ? 2 : 1;
+	if (k->again) {
+		dep[in.ndeps] = dep[0];
+		memset(dep[in.ndeps].sha256, k->again, 32);
+		in.ndeps++;
+	}
+	memset(ca, k->ca, sizeof(ca));
+	memset(net, k->net, sizeof(net));
+	in.upstream_ca_sha256 = k->ca ? ca : NULL;
+	in.net_sha256 = k->net ? net : NULL;
 	in.log_sha256 = logd;
 	in.pcrs = (const uint8_t (*)[48])pcrs;
 	buf_init(out, TEEC_MAX_REPORT_BYTES);
@@ -427,25 +454,427 @@ test_worker_environment_differs(void **state)
 	differs(&k, RDIFF_INPUT, "environment", "PATH", "environment PATH");
 }
 
+/* s is one whole line of b (without its newline). */
+static void
+line_in(const struct buf *b, const char *s)
+{
+	const char *p = (const char *)b->data;
+	size_t n = strlen(s);
+
+	while ((p = strstr(p, s)) != NULL) {
+		if ((p == (const char *)b->data || p[-1] == '\n') &&
+		    (p[n] == '\n' || p[n] == '\0'))
+			return;
+		p++;
+	}
+	fprintf(stderr, "%s\n", (const char *)b->data);
+	fail_msg("no line \"%s\" in the output above", s);
+}
+#define LINE(b, s) line_in(&(b), (s))
+
+static void
+hexbyte(uint8_t byte, char out[65])
+{
+	uint8_t d[32];
+
+	memset(d, byte, sizeof(d));
+	hex_encode(d, 32, out);
+}
+
+/* A dependency table row of the text output. */
+static void
+text_row(char *out, size_t n, size_t uriw, size_t statusw, const char *change,
+    const char *side, const char *method, const char *uri, const char *status,
+    const char *size, const char *last)
+{
+	snprintf(out, n, "    %-7s  %-4s  %-6s  %-*s  %-*s  %-7s  %s", change,
+	    side, method, (int)uriw, uri, (int)statusw, status, size, last);
+}
+
+static void
+diff_refs(const struct mk *k, struct result *r, int want)
+{
+	struct mk ref = { 0 };
+
+	assert_int_equal(diff(write_report(&ref, "a.json"), write_report(k,
+	    "b.json"), r), want);
+}
+
 static void
 test_dependency_digest_differs(void **state)
 {
 	struct mk k = { 0 };
+	struct result r;
+	const struct rdiff_item *it;
+	char a[65], b[65], want[512];
 
 	k.dep = 0x66;
-	differs(&k, RDIFF_INPUT, "dependency",
-	    "https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz",
-	    "differs            dependency https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz");
+	diff_refs(&k, &r, TEEC_FAIL);
+	assert_int_equal(r.d.count[RDIFF_INPUT] + r.d.count[RDIFF_OUTPUT], 1);
+	it = item(&r.d, RDIFF_INPUT, "dependency", "GET " HELLO_URI);
+	assert_int_equal(it->request, 1);
+	assert_non_null(it->dep_a);
+	assert_non_null(it->dep_b);
+	hexbyte(0x5a, a);
+	hexbyte(0x66, b);
+	LINE(r.text, "  network dependencies (matched by method and URI)");
+	snprintf(want, sizeof(want), "    %-7s  %-4s  %-6s  %-47s  %-6s  %-7s  %s",
+	    "change", "side", "method", "uri", "status", "size",
+	    "sha256, or why it was refused");
+	LINE(r.text, want);
+	text_row(want, sizeof(want), 47, 6, "differs", "A", "GET", HELLO_URI, "200",
+	    "1017722", a);
+	LINE(r.text, want);
+	text_row(want, sizeof(want), 47, 6, "", "B", "GET", HELLO_URI, "200",
+	    "1017722", b);
+	LINE(r.text, want);
+	/* in the table only, not again as a field */
+	assert_null(strstr((char *)r.text.data, "      A  status 200"));
+	result_free(&r);
 }
 
 static void
 test_dependency_added(void **state)
 {
 	struct mk k = { 0 };
+	struct result r;
+	char h[65], want[512];
 
 	k.second_dep = 1;
-	differs(&k, RDIFF_INPUT, "dependency", "https://example.com/extra.tar.gz",
-	    "only in B          dependency https://example.com/extra.tar.gz");
+	diff_refs(&k, &r, TEEC_FAIL);
+	assert_int_equal(r.d.count[RDIFF_INPUT], 1);
+	(void)item(&r.d, RDIFF_INPUT, "dependency",
+	    "GET https://example.com/extra.tar.gz");
+	hexbyte(0x77, h);
+	snprintf(want, sizeof(want), "    %-9s  %-4s  %-6s  %-32s  %-6s  %-4s  %s",
+	    "only in B", "B", "GET", "https://example.com/extra.tar.gz", "200",
+	    "10", h);
+	LINE(r.text, want);
+	assert_null(strstr((char *)r.text.data, "    only in B  A"));
+	result_free(&r);
+}
+
+static void
+test_dependency_removed(void **state)
+{
+	struct mk k = { 0 }, k2 = { 0 };
+	struct result r;
+	char h[65], want[512];
+
+	k.second_dep = 1;
+	assert_int_equal(diff(write_report(&k, "a.json"), write_report(&k2,
+	    "b.json"), &r), TEEC_FAIL);
+	(void)item(&r.d, RDIFF_INPUT, "dependency",
+	    "GET https://example.com/extra.tar.gz");
+	hexbyte(0x77, h);
+	snprintf(want, sizeof(want), "    %-9s  %-4s  %-6s  %-32s  %-6s  %-4s  %s",
+	    "only in A", "A", "GET", "https://example.com/extra.tar.gz", "200",
+	    "10", h);
+	LINE(r.text, want);
+	result_free(&r);
+}
+
+static void
+test_dependency_status_differs(void **state)
+{
+	struct mk k = { 0 };
+	struct result r;
+	char h[65], want[512];
+
+	k.dep_status = 404;
+	diff_refs(&k, &r, TEEC_FAIL);
+	(void)item(&r.d, RDIFF_INPUT, "dependency", "GET " HELLO_URI);
+	hexbyte(0x5a, h);
+	text_row(want, sizeof(want), 47, 6, "", "B", "GET", HELLO_URI, "404",
+	    "1017722", h);
+	LINE(r.text, want);
+	result_free(&r);
+}
+
+static void
+test_dependency_refused_differs(void **state)
+{
+	struct mk k = { 0 };
+	struct result r;
+	char h[65], want[512];
+
+	k.dep_refused = 1;
+	diff_refs(&k, &r, TEEC_FAIL);
+	(void)item(&r.d, RDIFF_INPUT, "dependency", "GET " HELLO_URI);
+	hexbyte(0x5a, h);
+	text_row(want, sizeof(want), 47, 7, "differs", "A", "GET", HELLO_URI, "200",
+	    "1017722", h);
+	LINE(r.text, want);
+	text_row(want, sizeof(want), 47, 7, "", "B", "GET", HELLO_URI, "refused", "",
+	    "not allowed by the network policy (ftp.gnu.org)");
+	LINE(r.text, want);
+	HAS(r.json, "\"b\":{\"status\":null,\"size\":null,\"sha256\":null,"
+	    "\"refused\":true,\"reason\":\"not allowed by the network policy "
+	    "(ftp.gnu.org)\"}");
+	result_free(&r);
+}
+
+static void
+test_dependency_method_is_part_of_key(void **state)
+{
+	struct mk k = { 0 };
+	struct result r;
+
+	/* the same URI with another method is another dependency */
+	k.dep_method = "HEAD";
+	diff_refs(&k, &r, TEEC_FAIL);
+	assert_int_equal(r.d.count[RDIFF_INPUT], 2);
+	assert_null(item(&r.d, RDIFF_INPUT, "dependency", "GET " HELLO_URI)->
+	    dep_b);
+	assert_null(item(&r.d, RDIFF_INPUT, "dependency", "HEAD " HELLO_URI)->
+	    dep_a);
+	result_free(&r);
+}
+
+static void
+test_dependency_second_request(void **state)
+{
+	struct mk k = { 0 }, k2 = { 0 };
+	struct result r;
+	const struct rdiff_item *it;
+	char h[65], want[512];
+
+	k.again = 0x5a;
+	k2.again = 0x99;
+	assert_int_equal(diff(write_report(&k, "a.json"), write_report(&k2,
+	    "b.json"), &r), TEEC_FAIL);
+	assert_int_equal(r.d.count[RDIFF_INPUT], 1);
+	it = item(&r.d, RDIFF_INPUT, "dependency", "GET " HELLO_URI
+	    " (request 2)");
+	assert_int_equal(it->request, 2);
+	hexbyte(0x99, h);
+	text_row(want, sizeof(want), 59, 6, "", "B", "GET", HELLO_URI " (request 2)",
+	    "200", "1017722", h);
+	LINE(r.text, want);
+	result_free(&r);
+}
+
+static void
+test_dependency_markdown_table(void **state)
+{
+	struct mk k = { 0 };
+	struct result r;
+	char a[65], b[65], want[512];
+
+	k.dep = 0x66;
+	diff_refs(&k, &r, TEEC_FAIL);
+	hexbyte(0x5a, a);
+	hexbyte(0x66, b);
+	LINE(r.md, "## inputs");
+	LINE(r.md, "### Network dependencies (matched by method and URI)");
+	LINE(r.md, "| change | side | method | uri | status | size | sha256, or "
+	    "why it was refused |");
+	LINE(r.md, "| --- | --- | --- | --- | --- | --- | --- |");
+	snprintf(want, sizeof(want), "| **differs** | A | GET | `" HELLO_URI
+	    "` | 200 | 1017722 | `%s` |", a);
+	LINE(r.md, want);
+	snprintf(want, sizeof(want), "|  | B | GET | `" HELLO_URI "` | 200 | "
+	    "1017722 | `%s` |", b);
+	LINE(r.md, want);
+	/* no field table in inputs when only dependencies differ */
+	HAS(r.md, "\n## inputs\n\n### Network dependencies (matched by method "
+	    "and URI)\n\n| change |");
+	result_free(&r);
+}
+
+static void
+test_dependency_json(void **state)
+{
+	struct mk k = { 0 };
+	struct result r;
+	char a[65], b[65], want[1024];
+	cJSON *j;
+
+	k.dep = 0x66;
+	diff_refs(&k, &r, TEEC_FAIL);
+	hexbyte(0x5a, a);
+	hexbyte(0x66, b);
+	snprintf(want, sizeof(want), ",\"dependencies\":[{\"change\":\"differs\","
+	    "\"method\":\"GET\",\"uri\":\"" HELLO_URI "\",\"request\":1,\"a\":{"
+	    "\"status\":200,\"size\":1017722,\"sha256\":\"%s\",\"refused\":false,"
+	    "\"reason\":null},\"b\":{\"status\":200,\"size\":1017722,\"sha256\":"
+	    "\"%s\",\"refused\":false,\"reason\":null}}]}\n", a, b);
+	HAS(r.json, want);
+	snprintf(want, sizeof(want), "{\"field\":\"dependency\",\"key\":\"GET "
+	    HELLO_URI "\",\"change\":\"differs\",\"a\":\"status 200, size 1017722, "
+	    "sha256 %s\",\"b\":\"status 200, size 1017722, sha256 %s\"}", a, b);
+	HAS(r.json, want);
+	assert_non_null(j = cJSON_ParseWithLength((char *)r.json.data, r.json.len));
+	cJSON_Delete(j);
+	result_free(&r);
+}
+
+static void
+test_no_dependency_table_when_equal(void **state)
+{
+	struct mk k = { 0 };
+	struct result r;
+
+	k.src = 0xcd;
+	diff_refs(&k, &r, TEEC_FAIL);
+	assert_null(strstr((char *)r.text.data, "network dependencies"));
+	assert_null(strstr((char *)r.md.data, "Network dependencies"));
+	HAS(r.json, ",\"dependencies\":[]}");
+	result_free(&r);
+}
+
+static void
+test_upstream_ca_added(void **state)
+{
+	struct mk k = { 0 };
+	struct result r;
+	char h[65], want[256];
+
+	k.ca = 0xca;
+	diff_refs(&k, &r, TEEC_FAIL);
+	(void)item(&r.d, RDIFF_INPUT, "upstreamCa", NULL);
+	hexbyte(0xca, h);
+	LINE(r.text, "  only in B          upstreamCa");
+	LINE(r.text, "      A  (absent)");
+	snprintf(want, sizeof(want), "      B  %s", h);
+	LINE(r.text, want);
+	HAS(r.json, "{\"field\":\"upstreamCa\",\"key\":null,\"change\":\"only_b\","
+	    "\"a\":null,\"b\":\"cacacaca");
+	result_free(&r);
+}
+
+static void
+test_upstream_ca_removed(void **state)
+{
+	struct mk k = { 0 }, k2 = { 0 };
+	struct result r;
+
+	k.ca = 0xca;
+	assert_int_equal(diff(write_report(&k, "a.json"), write_report(&k2,
+	    "b.json"), &r), TEEC_FAIL);
+	assert_int_equal(r.d.count[RDIFF_INPUT], 1);
+	LINE(r.text, "  only in A          upstreamCa");
+	LINE(r.text, "      B  (absent)");
+	result_free(&r);
+}
+
+static void
+test_upstream_ca_changed(void **state)
+{
+	struct mk k = { 0 }, k2 = { 0 };
+	struct result r;
+	char a[65], b[65], want[256];
+
+	k.ca = 0xca;
+	k2.ca = 0xcb;
+	assert_int_equal(diff(write_report(&k, "a.json"), write_report(&k2,
+	    "b.json"), &r), TEEC_FAIL);
+	hexbyte(0xca, a);
+	hexbyte(0xcb, b);
+	LINE(r.text, "  differs            upstreamCa");
+	snprintf(want, sizeof(want), "      A  %s", a);
+	LINE(r.text, want);
+	snprintf(want, sizeof(want), "      B  %s", b);
+	LINE(r.text, want);
+	snprintf(want, sizeof(want), "| **differs** | upstreamCa | `%s` | `%s` |",
+	    a, b);
+	LINE(r.md, want);
+	result_free(&r);
+}
+
+static void
+test_upstream_ca_same_agrees(void **state)
+{
+	struct mk k = { 0 };
+	struct result r;
+
+	k.ca = 0xca;
+	assert_int_equal(diff(write_report(&k, "a.json"), write_report(&k,
+	    "b.json"), &r), TEEC_OK);
+	assert_int_equal(r.d.n, 0);
+	result_free(&r);
+}
+
+static void
+test_network_byproduct_expected(void **state)
+{
+	struct mk k = { 0 }, k2 = { 0 };
+	struct result r;
+	char a[65], b[65], want[256];
+
+	k.net = 0x01;
+	k2.net = 0x02;
+	assert_int_equal(diff(write_report(&k, "a.json"), write_report(&k2,
+	    "b.json"), &r), TEEC_OK);
+	(void)item(&r.d, RDIFF_EXPECTED, "byproduct", "network.jsonl");
+	hexbyte(0x01, a);
+	hexbyte(0x02, b);
+	LINE(r.text, "  differs (expected) byproduct network.jsonl");
+	snprintf(want, sizeof(want), "      A  %s", a);
+	LINE(r.text, want);
+	snprintf(want, sizeof(want), "      B  %s", b);
+	LINE(r.text, want);
+	result_free(&r);
+}
+
+static void
+test_network_byproduct_absent(void **state)
+{
+	struct mk k = { 0 }, k2 = { 0 };
+	struct result r;
+	const struct rdiff_item *it;
+
+	k2.net = 0x02;
+	assert_int_equal(diff(write_report(&k, "a.json"), write_report(&k2,
+	    "b.json"), &r), TEEC_OK);
+	it = item(&r.d, RDIFF_EXPECTED, "byproduct", "network.jsonl");
+	assert_null(it->a);
+	assert_non_null(it->b);
+	HAS(r.json, "{\"field\":\"byproduct\",\"key\":\"network.jsonl\","
+	    "\"change\":\"expected\",\"a\":null,");
+	result_free(&r);
+}
+
+static void
+test_build_log_byproduct_same(void **state)
+{
+	struct mk k = { 0 };
+	struct result r;
+	size_t i;
+
+	k.net = 0x01;
+	assert_int_equal(diff(write_report(&k, "a.json"), write_report(&k,
+	    "b.json"), &r), TEEC_OK);
+	for (i = 0; i < r.d.n; i++)
+		assert_string_not_equal(r.d.v[i].field, "byproduct");
+	result_free(&r);
+}
+
+static void
+test_hostile_uri_escaped(void **state)
+{
+	struct mk k = { 0 }, k2 = { 0 };
+	struct result r;
+	char h[65], want[512];
+
+	/* every character report_parse() lets into a URI */
+	k.dep_uri = HOSTILE_URI;
+	assert_int_equal(diff(write_report(&k, "a.json"), write_report(&k2,
+	    "b.json"), &r), TEEC_FAIL);
+	hexbyte(0x5a, h);
+	/* text: printable, as it is (61 bytes: padded) */
+	snprintf(want, sizeof(want), "    %-9s  %-4s  %-6s  %-61s  %-6s  %-7s  %s",
+	    "only in A", "A", "GET", HOSTILE_URI, "200", "1017722", h);
+	LINE(r.text, want);
+	/* Markdown: no link, no emphasis, no entity left raw */
+	snprintf(want, sizeof(want), "| **only in A** | A | GET | https://evil."
+	    "example/&#39;&amp;\\*\\_\\[x\\](javascript:alert(1))\\!\\$\\@\\#\\~;=+,"
+	    "%%41 | 200 | 1017722 | `%s` |", h);
+	LINE(r.md, want);
+	assert_null(strstr((char *)r.md.data, "[x]("));
+	/* JSON: the same characters, a valid string */
+	HAS(r.json, "\"uri\":\"" HOSTILE_URI "\"");
+	result_free(&r);
 }
 
 static void
@@ -601,6 +1030,22 @@ main(void)
 		cmocka_unit_test(test_worker_environment_differs),
 		cmocka_unit_test(test_dependency_digest_differs),
 		cmocka_unit_test(test_dependency_added),
+		cmocka_unit_test(test_dependency_removed),
+		cmocka_unit_test(test_dependency_status_differs),
+		cmocka_unit_test(test_dependency_refused_differs),
+		cmocka_unit_test(test_dependency_method_is_part_of_key),
+		cmocka_unit_test(test_dependency_second_request),
+		cmocka_unit_test(test_dependency_markdown_table),
+		cmocka_unit_test(test_dependency_json),
+		cmocka_unit_test(test_no_dependency_table_when_equal),
+		cmocka_unit_test(test_upstream_ca_added),
+		cmocka_unit_test(test_upstream_ca_removed),
+		cmocka_unit_test(test_upstream_ca_changed),
+		cmocka_unit_test(test_upstream_ca_same_agrees),
+		cmocka_unit_test(test_network_byproduct_expected),
+		cmocka_unit_test(test_network_byproduct_absent),
+		cmocka_unit_test(test_build_log_byproduct_same),
+		cmocka_unit_test(test_hostile_uri_escaped),
 		cmocka_unit_test(test_image_pcrs_claimed_differ),
 		cmocka_unit_test(test_bundles_differ_only_in_attestation),
 		cmocka_unit_test(test_bundles_attested_pcrs_differ),

@@ -18,6 +18,7 @@
 #include "common/encode.h"
 #include "common/fileio.h"
 #include "enclave/nsm.h"
+#include "report/netlog.h"
 #include "report/report.h"
 #include "report/show.h"
 #include "report/view.h"
@@ -42,11 +43,24 @@ static uint8_t image_pcr[3][48];
 	"<script>alert(1)</script> \\\"'& `id` | x \\u001b[31m\"}," \
 	"\"output\":{\"files\":[\"hello\"]}}"
 
+/* A refused request an attacker would like to see unescaped: every
+ * punctuation character report_parse() lets into a URI, and a reason
+ * with markup, a table pipe, a code span and a terminal escape. */
+#define HOSTILE_URI   "https://evil.example/'&*_[x](javascript:alert(1))!$@#~;=+,%41"
+#define HOSTILE_REASON "<script>alert(1)</script> | `id` \x1b[31m"
+
 struct mk {
 	int hostile;            /* the hostile subject and command */
 	int corrupt_report;     /* a byte of report.json changed after signing */
 	int debug;              /* zero PCRs */
+	int net;                /* network.jsonl byproduct, upstream CA */
+	int detach_net;         /* with net: the bundle leaves network.jsonl out */
+	int hostile_dep;        /* the refused request: HOSTILE_URI, HOSTILE_REASON */
+	const char *dep_name;   /* the fetch's name */
 };
+
+/* externalParameters.upstreamCa in the reports with net set */
+#define CA_BYTE 0xca
 
 static void
 put_file(const char *name, const char *data)
@@ -131,9 +145,12 @@ make_report(const struct mk *k, struct buf *out)
 	struct report_subject subj[3];
 	struct report_dep dep[2];
 	struct report_input in;
+	struct netlog_entry e;
 	struct teec_err err;
-	uint8_t src[32], logd[32];
+	struct buf tx;
+	uint8_t src[32], logd[32], netd[32], ca[32];
 	const char *bj = k->hostile ? HOSTILE_BUILD : GOOD_BUILD;
+	size_t i;
 
 	memset(&in, 0, sizeof(in));
 	memset(dep, 0, sizeof(dep));
@@ -155,6 +172,30 @@ make_report(const struct mk *k, struct buf *out)
 	dep[1].size = -1;
 	dep[1].refused = 1;
 	dep[1].reason = "no network policy allows this host";
+	dep[0].name = (char *)k->dep_name;
+	if (k->hostile_dep) {
+		dep[1].uri = HOSTILE_URI;
+		dep[1].reason = HOSTILE_REASON;
+	}
+	if (k->net) {
+		/* the transcript the worker writes for these dependencies */
+		buf_init(&tx, TEEC_MAX_NET_TRANSCRIPT);
+		for (i = 0; i < 2; i++) {
+			memset(&e, 0, sizeof(e));
+			e.dep = &dep[i];
+			e.conn = i + 1;
+			e.tls = 1;
+			if (netlog_append(&tx, i, &e, &err) != TEEC_OK)
+				fail_msg("netlog_append: %s", err.msg);
+		}
+		sha256(tx.data, tx.len, netd);
+		assert_int_equal(write_file_atomic("network.jsonl", tx.data, tx.len,
+		    0644, NULL), TEEC_OK);
+		buf_free(&tx);
+		memset(ca, CA_BYTE, sizeof(ca));
+		in.net_sha256 = netd;
+		in.upstream_ca_sha256 = ca;
+	}
 	in.build_json = (const uint8_t *)bj;
 	in.build_json_len = strlen(bj);
 	in.source_sha256 = src;
@@ -191,6 +232,7 @@ make_bundle(const struct mk *k)
 	struct nitro_fields f;
 	struct teec_err err;
 	struct buf rep, doc;
+	struct bundle_members m;
 	uint8_t ud[REPORT_BINDING_LEN];
 	size_t narts = 0;
 	int fd;
@@ -221,9 +263,17 @@ make_bundle(const struct mk *k)
 	unlink(path);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert_true(fd >= 0);
-	if (bundle_write(fd, rep.data, rep.len, doc.data, doc.len, "build.log",
-	    arts, narts, &err) != TEEC_OK)
-		fail_msg("bundle_write: %s", err.msg);
+	memset(&m, 0, sizeof(m));
+	m.report = rep.data;
+	m.report_len = rep.len;
+	m.att = doc.data;
+	m.att_len = doc.len;
+	m.log_path = "build.log";
+	m.network_path = k->net && !k->detach_net ? "network.jsonl" : NULL;
+	m.arts = arts;
+	m.narts = narts;
+	if (bundle_write_members(fd, &m, &err) != TEEC_OK)
+		fail_msg("bundle_write_members: %s", err.msg);
 	close(fd);
 	buf_free(&rep);
 	buf_free(&doc);
@@ -294,6 +344,58 @@ hexof(const char *file, char out[65])
 
 	assert_int_equal(sha256_file(file, md, NULL, &err), TEEC_OK);
 	hex_encode(md, 32, out);
+}
+
+/* s is one whole line of the output (without its newline). */
+static void
+line_in(const struct buf *b, const char *s)
+{
+	const char *p = (const char *)b->data;
+	size_t n = strlen(s);
+
+	while ((p = strstr(p, s)) != NULL) {
+		if ((p == (const char *)b->data || p[-1] == '\n') &&
+		    (p[n] == '\n' || p[n] == '\0'))
+			return;
+		p++;
+	}
+	fprintf(stderr, "%s\n", (const char *)b->data);
+	fail_msg("no line \"%s\" in the output above", s);
+}
+#define LINE(b, s) line_in(&(b), (s))
+
+/* The line that follows head (a whole line, or the rest of the line
+ * head starts), exactly. */
+static void
+line_after(const struct buf *b, const char *head, const char *want)
+{
+	const char *p = strstr((const char *)b->data, head), *nl;
+	size_t n = strlen(head);
+
+	if (p == NULL)
+		fail_msg("no \"%s\" line", head);
+	p += n;
+	if (head[n - 1] != '\n') {
+		if ((p = strchr(p, '\n')) == NULL)
+			fail_msg("nothing after \"%s\"", head);
+		p++;
+	}
+	nl = strchr(p, '\n');
+	if (nl == NULL || (size_t)(nl - p) != strlen(want) ||
+	    strncmp(p, want, strlen(want)) != 0) {
+		fprintf(stderr, "%.*s\n", nl ? (int)(nl - p) : 80, p);
+		fail_msg("after \"%s\": not \"%s\" but the line above", head,
+		    want);
+	}
+}
+
+static void
+repeat_hex(uint8_t byte, char out[65])
+{
+	uint8_t d[32];
+
+	memset(d, byte, sizeof(d));
+	hex_encode(d, 32, out);
 }
 
 /* Only printable ASCII, line feeds and (HTML, Markdown) nothing else. */
@@ -841,6 +943,435 @@ test_render_cap_is_error(void **state)
 	show_free(&s);
 }
 
+/* --- network dependencies, byproducts, upstream CA --- */
+
+static void
+test_text_dependencies_table(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char h[65], want[512];
+
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	repeat_hex(0x5a, h);
+	line_after(&out, "\nNetwork dependencies\n",
+	    "  uri                                              method  status   "
+	    "size     sha256, or why it was refused");
+	snprintf(want, sizeof(want), "  %-47s  %-6s  %-7s  %-7s  %s",
+	    "https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz", "GET", "200",
+	    "1017722", h);
+	LINE(out, want);
+	snprintf(want, sizeof(want), "  %-47s  %-6s  %-7s  %-7s  %s",
+	    "https://telemetry.example.com/ping", "POST", "refused", "",
+	    "no network policy allows this host");
+	LINE(out, want);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_text_dependency_name_column(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char h[65], want[512];
+
+	k.dep_name = "hello-tarball";
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	repeat_hex(0x5a, h);
+	snprintf(want, sizeof(want), "  %-47s  %-6s  %-7s  %-7s  %-64s  %s",
+	    "uri", "method", "status", "size", "sha256, or why it was refused",
+	    "name");
+	line_after(&out, "\nNetwork dependencies\n", want);
+	snprintf(want, sizeof(want), "  %-47s  %-6s  %-7s  %-7s  %s  %s",
+	    "https://ftp.gnu.org/gnu/hello/hello-2.12.tar.gz", "GET", "200",
+	    "1017722", h, "hello-tarball");
+	LINE(out, want);
+	snprintf(want, sizeof(want), "  %-47s  %-6s  %-7s  %-7s  %s",
+	    "https://telemetry.example.com/ping", "POST", "refused", "",
+	    "no network policy allows this host");
+	LINE(out, want);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_text_no_dependencies(void **state)
+{
+	struct show s;
+	struct buf out, in;
+	char path[256];
+	char *p;
+
+	/* the reference report without its two dependencies */
+	make_report(&(struct mk){ 0 }, &in);
+	p = strstr((char *)in.data, ",{\"uri\":\"https://ftp.gnu.org");
+	assert_non_null(p);
+	{
+		char *q = strstr(p, "]");
+
+		assert_non_null(q);
+		memmove(p, q, strlen(q) + 1);
+		in.len = strlen((char *)in.data);
+	}
+	snprintf(path, sizeof(path), "%s/nodeps.json", dir);
+	assert_int_equal(write_file_atomic(path, in.data, in.len, 0644, NULL),
+	    TEEC_OK);
+	buf_free(&in);
+	assert_int_equal(load(path, &s), TEEC_FAIL);
+	assert_non_null(show_report(&s));
+	render(&s, SHOW_TEXT, &out);
+	line_after(&out, "\nNetwork dependencies\n",
+	    "  none: the build made no network request");
+	line_after(&out, "\nUpstream TLS trust (externalParameters.upstreamCa)\n",
+	    "  CA bundle  the image's own");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_text_byproducts_network(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char lh[65], nh[65], want[512];
+
+	k.net = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	hexof("build.log", lh);
+	hexof("network.jsonl", nh);
+	line_after(&out, "\nByproducts (runDetails.byproducts)\n",
+	    "  name           size          sha256                          "
+	    "                                  bundle member");
+	snprintf(want, sizeof(want), "  build.log      not recorded  %s  "
+	    "matches the bundle's member", lh);
+	LINE(out, want);
+	snprintf(want, sizeof(want), "  network.jsonl  not recorded  %s  "
+	    "matches the bundle's member, 2 lines, each matching its "
+	    "dependency", nh);
+	LINE(out, want);
+	LINE(out, "  ok    bundle     6 members: report, attestation, build log, "
+	    "network transcript, 2 artifacts");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_text_byproduct_detached(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char nh[65], want[512];
+
+	k.net = 1;
+	k.detach_net = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	hexof("network.jsonl", nh);
+	snprintf(want, sizeof(want), "  network.jsonl  not recorded  %s  "
+	    "not in the bundle", nh);
+	LINE(out, want);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_text_byproducts_bare_report(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char lh[65], want[512];
+
+	assert_int_equal(load(make_bare(&k), &s), TEEC_FAIL);
+	render(&s, SHOW_TEXT, &out);
+	hexof("build.log", lh);
+	snprintf(want, sizeof(want), "  build.log  not recorded  %s  not checked",
+	    lh);
+	line_after(&out, "\nByproducts (runDetails.byproducts)\n",
+	    "  name       size          sha256                              "
+	    "                              bundle member");
+	LINE(out, want);
+	HASNT(out, "network.jsonl");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_text_upstream_ca(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char h[65], want[256];
+
+	k.net = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	repeat_hex(CA_BYTE, h);
+	snprintf(want, sizeof(want), "  CA bundle sha256  %s", h);
+	line_after(&out, "\nUpstream TLS trust (externalParameters.upstreamCa)\n",
+	    want);
+	line_after(&out, want, "  meaning           the build's HTTPS origins "
+	    "were verified against a CA bundle chosen by whoever started the "
+	    "build, not the image's");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_text_upstream_ca_absent(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	line_after(&out, "\nUpstream TLS trust (externalParameters.upstreamCa)\n",
+	    "  CA bundle  the image's own");
+	HASNT(out, "chosen by whoever started the build");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_markdown_network(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char h[65], want[512];
+
+	k.net = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_MARKDOWN, &out);
+	LINE(out, "## Network dependencies");
+	LINE(out, "| uri | method | status | size | sha256, or why it was "
+	    "refused |");
+	repeat_hex(0x5a, h);
+	snprintf(want, sizeof(want), "| https://ftp.gnu.org/gnu/hello/hello-2.12."
+	    "tar.gz | GET | 200 | 1017722 | `%s` |", h);
+	LINE(out, want);
+	LINE(out, "| https://telemetry.example.com/ping | POST | **refused** |  | "
+	    "no network policy allows this host |");
+	LINE(out, "## Byproducts (runDetails.byproducts)");
+	LINE(out, "| name | size | sha256 | bundle member |");
+	hexof("network.jsonl", h);
+	snprintf(want, sizeof(want), "| network.jsonl | not recorded | `%s` | "
+	    "matches the bundle&#39;s member, 2 lines, each matching its "
+	    "dependency |", h);
+	LINE(out, want);
+	LINE(out, "## Upstream TLS trust (externalParameters.upstreamCa)");
+	repeat_hex(CA_BYTE, h);
+	snprintf(want, sizeof(want), "| CA bundle sha256 | `%s` |", h);
+	LINE(out, want);
+	LINE(out, "| meaning | **the build&#39;s HTTPS origins were verified "
+	    "against a CA bundle chosen by whoever started the build, not the "
+	    "image&#39;s** |");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_html_network(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char h[65], want[512];
+
+	k.net = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_HTML, &out);
+	LINE(out, "<section id=\"dependencies\">");
+	LINE(out, "<table>");
+	LINE(out, "<thead><tr><th>uri</th><th>method</th><th>status</th>"
+	    "<th>size</th><th>sha256, or why it was refused</th></tr>");
+	repeat_hex(0x5a, h);
+	snprintf(want, sizeof(want), "<tr><td>https://ftp.gnu.org/gnu/hello/"
+	    "hello-2.12.tar.gz</td><td>GET</td><td>200</td><td>1017722</td>"
+	    "<td><code>%s</code></td></tr>", h);
+	LINE(out, want);
+	LINE(out, "<tr><td>https://telemetry.example.com/ping</td><td>POST</td>"
+	    "<td><span class=\"bad\">refused</span></td><td></td><td>no network "
+	    "policy allows this host</td></tr>");
+	LINE(out, "<section id=\"byproducts\">");
+	hexof("network.jsonl", h);
+	snprintf(want, sizeof(want), "<tr><td>network.jsonl</td><td>not "
+	    "recorded</td><td><code>%s</code></td><td>matches the bundle&#39;s "
+	    "member, 2 lines, each matching its dependency</td></tr>", h);
+	LINE(out, want);
+	LINE(out, "<section id=\"upstream-ca\">");
+	repeat_hex(CA_BYTE, h);
+	snprintf(want, sizeof(want), "<tr><th>CA bundle sha256</th><td><code>%s"
+	    "</code></td></tr>", h);
+	LINE(out, want);
+	LINE(out, "<tr><th>meaning</th><td><span class=\"bad\">the build&#39;s "
+	    "HTTPS origins were verified against a CA bundle chosen by whoever "
+	    "started the build, not the image&#39;s</span></td></tr>");
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_json_network(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	cJSON *j;
+	const cJSON *rep, *x, *y;
+	char h[65], l[65], want[512];
+
+	k.net = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_JSON, &out);
+	assert_non_null(j = cJSON_ParseWithLength((char *)out.data, out.len));
+	rep = cJSON_GetObjectItemCaseSensitive(j, "report");
+	x = cJSON_GetObjectItemCaseSensitive(rep, "upstreamCa");
+	repeat_hex(CA_BYTE, h);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(x, "sha256")->
+	    valuestring, h);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(x, "meaning")->
+	    valuestring, UPSTREAM_CA_MEANING);
+	x = cJSON_GetObjectItemCaseSensitive(rep, "networkLog");
+	hexof("network.jsonl", h);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(x, "sha256")->
+	    valuestring, h);
+	x = cJSON_GetObjectItemCaseSensitive(rep, "dependencies");
+	assert_int_equal(cJSON_GetArraySize(x), 2);
+	y = cJSON_GetArrayItem(x, 1);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(y, "refused")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(y, "sha256")));
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(y, "reason")->
+	    valuestring, "no network policy allows this host");
+	x = cJSON_GetObjectItemCaseSensitive(j, "byproducts");
+	assert_int_equal(cJSON_GetArraySize(x), 2);
+	/* the exact members, in order */
+	hexof("build.log", l);
+	snprintf(want, sizeof(want), "\"byproducts\":[{\"name\":\"build.log\","
+	    "\"size\":null,\"sha256\":\"%s\",\"in_bundle\":true,\"matches\":"
+	    "true},{\"name\":\"network.jsonl\",\"size\":null,\"sha256\":\"%s\","
+	    "\"in_bundle\":true,\"matches\":true,\"lines\":2}]", l, h);
+	HAS(out, want);
+	cJSON_Delete(j);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_json_no_network(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+
+	assert_int_equal(load(make_bare(&k), &s), TEEC_FAIL);
+	render(&s, SHOW_JSON, &out);
+	HAS(out, ",\"upstreamCa\":null,");
+	HAS(out, ",\"networkLog\":null");
+	HAS(out, ",\"byproducts\":null,");
+	buf_free(&out);
+	show_free(&s);
+}
+
+/* The hostile refused request, in each format. */
+static void
+test_hostile_dependency_text(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	char want[512];
+
+	k.hostile_dep = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_TEXT, &out);
+	/* the URI (61 bytes) is printable: as it is; the reason escaped */
+	snprintf(want, sizeof(want), "  %-61s  %-6s  %-7s  %-7s  %s",
+	    HOSTILE_URI, "POST", "refused", "",
+	    "<script>alert(1)</script> | `id` \\x1b[31m");
+	LINE(out, want);
+	no_raw_controls(&out);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_hostile_dependency_markdown(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+
+	k.hostile_dep = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_MARKDOWN, &out);
+	LINE(out, "| https://evil.example/&#39;&amp;\\*\\_\\[x\\](javascript:alert(1))"
+	    "\\!\\$\\@\\#\\~;=+,%41 | POST | **refused** |  | &lt;script&gt;alert(1)"
+	    "&lt;/script&gt; \\| \\`id\\` \\\\x1b\\[31m |");
+	HASNT(out, "[x](");
+	HASNT(out, "<script");
+	no_raw_controls(&out);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_hostile_dependency_html(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+
+	k.hostile_dep = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_HTML, &out);
+	LINE(out, "<tr><td>https://evil.example/&#39;&amp;*_[x](javascript:alert(1))"
+	    "!$@#~;=+,%41</td><td>POST</td><td><span class=\"bad\">refused</span>"
+	    "</td><td></td><td>&lt;script&gt;alert(1)&lt;/script&gt; | `id` "
+	    "\\x1b[31m</td></tr>");
+	HASNT(out, "<script");
+	HASNT(out, "'&");
+	no_raw_controls(&out);
+	buf_free(&out);
+	show_free(&s);
+}
+
+static void
+test_hostile_dependency_json(void **state)
+{
+	struct mk k = { 0 };
+	struct show s;
+	struct buf out;
+	cJSON *j;
+	const cJSON *d;
+
+	k.hostile_dep = 1;
+	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
+	render(&s, SHOW_JSON, &out);
+	no_raw_controls(&out);
+	HAS(out, "\"reason\":\"<script>alert(1)</script> | `id` \\u001b[31m\"");
+	assert_non_null(j = cJSON_ParseWithLength((char *)out.data, out.len));
+	d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "report"), "dependencies"), 1);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(d, "uri")->
+	    valuestring, HOSTILE_URI);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(d, "reason")->
+	    valuestring, HOSTILE_REASON);
+	cJSON_Delete(j);
+	buf_free(&out);
+	show_free(&s);
+}
+
 int
 main(void)
 {
@@ -863,6 +1394,22 @@ main(void)
 		cmocka_unit_test(test_garbage_is_a_bad_bundle),
 		cmocka_unit_test(test_unreadable_is_error),
 		cmocka_unit_test(test_render_cap_is_error),
+		cmocka_unit_test(test_text_dependencies_table),
+		cmocka_unit_test(test_text_dependency_name_column),
+		cmocka_unit_test(test_text_no_dependencies),
+		cmocka_unit_test(test_text_byproducts_network),
+		cmocka_unit_test(test_text_byproduct_detached),
+		cmocka_unit_test(test_text_byproducts_bare_report),
+		cmocka_unit_test(test_text_upstream_ca),
+		cmocka_unit_test(test_text_upstream_ca_absent),
+		cmocka_unit_test(test_markdown_network),
+		cmocka_unit_test(test_html_network),
+		cmocka_unit_test(test_json_network),
+		cmocka_unit_test(test_json_no_network),
+		cmocka_unit_test(test_hostile_dependency_text),
+		cmocka_unit_test(test_hostile_dependency_markdown),
+		cmocka_unit_test(test_hostile_dependency_html),
+		cmocka_unit_test(test_hostile_dependency_json),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
