@@ -229,10 +229,6 @@ local_start(const struct launch_cfg *cfg, struct worker *w,
 	argv[k++] = "emulated";
 	if (cfg != NULL && cfg->unisolated)
 		argv[k++] = "--unisolated";
-	if (cfg != NULL && cfg->upstream_ca != NULL) {
-		argv[k++] = "--upstream-ca";
-		argv[k++] = (char *)cfg->upstream_ca;
-	}
 	argv[k] = NULL;
 
 	rc = TEEC_ERROR;

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <signal.h>
+#include <stdint.h>
 
 #include "common/status.h"
 
@@ -24,7 +25,6 @@ struct nitro_opts;
 struct launch_cfg {
 	const char *worker;     /* program to run; NULL: launch_find_worker() */
 	int unisolated;         /* pass --unisolated */
-	const char *upstream_ca;/* pass --upstream-ca FILE (local only) */
 	const struct nitro_opts *nitro; /* launch_nitro: host/launch_nitro.h */
 };
 
@@ -43,6 +43,7 @@ struct worker {
 	volatile sig_atomic_t cancelled;        /* set by launch_cancel() */
 	/* Nitro mode: the enclave to terminate ("" when none), and how. */
 	char enclave_id[LAUNCH_ENCLAVE_ID_MAX];
+	uint32_t cid;           /* Nitro mode: the enclave's CID; else 0 */
 	const struct nitro_opts *nitro;
 };
 

@@ -412,6 +412,7 @@ nitro_start(const struct launch_cfg *cfg, struct worker *w,
 	    TEEC_OK)
 		return rc;
 	memcpy(w->enclave_id, e.id, sizeof(w->enclave_id));
+	w->cid = cid;
 	say(o, 0, "enclave %s runs (CID %u); connecting to vsock port %u",
 	    e.id, e.cid, o->port > 0 ? o->port : NITRO_VSOCK_PORT);
 	if ((rc = connect_worker(o, w, cid, err)) == TEEC_OK)

@@ -46,6 +46,8 @@ struct relay {
 	pthread_t acceptor;
 	int acceptor_started;
 	int stopped;
+	int vsock;
+	uint32_t peer_cid;      /* vsock: the only CID served; 0: none yet */
 	struct slot *slots;
 	unsigned int nslots;
 	int open_ms, connect_ms, idle_ms;
@@ -353,6 +355,42 @@ reap(struct relay *r, int all)
 	}
 }
 
+/*
+ * vsock: is the peer the enclave this relay serves? A connection from
+ * another CID is closed without an answer.
+ */
+static int
+peer_ok(struct relay *r, int fd)
+{
+	struct sockaddr_vm vm;
+	socklen_t len = sizeof(vm);
+	uint32_t want;
+
+	if (!r->vsock)
+		return 1;
+	pthread_mutex_lock(&r->lock);
+	want = r->peer_cid;
+	pthread_mutex_unlock(&r->lock);
+	memset(&vm, 0, sizeof(vm));
+	if (getpeername(fd, (struct sockaddr *)&vm, &len) == -1 ||
+	    vm.svm_family != AF_VSOCK || want == 0 || vm.svm_cid != want) {
+		note(r, "relay: refused a connection from CID %u",
+		    (unsigned int)vm.svm_cid);
+		return 0;
+	}
+	return 1;
+}
+
+void
+relay_set_peer_cid(struct relay *r, uint32_t cid)
+{
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->peer_cid = cid;
+	pthread_mutex_unlock(&r->lock);
+}
+
 /* Too many at once: say so without a thread, and close. */
 static void
 busy(struct relay *r, int fd)
@@ -398,6 +436,14 @@ acceptor_main(void *arg)
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM)
 				(void)poll(NULL, 0, 100);
+			continue;
+		}
+		if (!peer_ok(r, fd)) {
+			pthread_mutex_lock(&r->lock);
+			r->st.accepted++;
+			r->st.refused++;
+			pthread_mutex_unlock(&r->lock);
+			close(fd);
 			continue;
 		}
 		reap(r, 0);
@@ -537,6 +583,7 @@ relay_start(const struct relay_opts *o, struct relay **out,
 		teec_errf(err, TEEC_ERROR, "relay: pipe: %s", strerror(errno));
 		goto out;
 	}
+	r->vsock = o->vsock != 0;
 	if ((o->vsock ? listen_vsock(r, err) : listen_unix(r, o->tmpdir,
 	    err)) != TEEC_OK)
 		goto out;

@@ -57,6 +57,13 @@ struct relay;
 int relay_start(const struct relay_opts *o, struct relay **out,
     struct teec_err *err);
 
+/*
+ * vsock: take connections from this CID only (the enclave's, once it
+ * runs). Until it is set, every vsock connection is refused, so that
+ * another enclave on the same instance cannot use the relay.
+ */
+void relay_set_peer_cid(struct relay *r, uint32_t cid);
+
 /* Where the worker connects: the NET_RELAY payload (proto_relay_encode). */
 const struct proto_relay *relay_address(const struct relay *r);
 

@@ -287,6 +287,7 @@ run_build(const struct run_opts *o, struct run_state *st,
 		goto out;
 	}
 	started = 1;
+	relay_set_peer_cid(relay, st->w.cid);
 	if (st->interrupted) {
 		launch_cancel(&st->w);
 		goto interrupted;

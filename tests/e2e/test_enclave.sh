@@ -162,10 +162,12 @@ if [ -e "$T/net-none.teec" ]; then fail unisolated_no_bundle "bundle written"; e
 no_work unisolated_build_cleans_up
 
 # A worker stopped mid-build: the build dies with it, no bundle, no work
-# directory left.
+# directory left. The sleeps' length is unique to this run, so that a
+# build of another suite running at the same time is not mistaken for ours.
 mkdir -p "$T/slow"
-printf '%s\n' '{"language":"sh","input":{"cmd":"echo started; sleep 1000 & sleep 1000"},"output":{"files":["x"]}}' \
-    >"$T/slow/build.json"
+naps="1000.$$"
+printf '{"language":"sh","input":{"cmd":"echo started; sleep %s & sleep %s"},"output":{"files":["x"]}}\n' \
+    "$naps" "$naps" >"$T/slow/build.json"
 "$H" build -C "$T/slow" --local -o "$T/slow.teec" >"$T/slow.out" 2>"$T/slow.err" &
 host=$!
 worker=""
@@ -187,8 +189,8 @@ if [ -n "$worker" ]; then
 	fi
 	sleep 0.2
 	no_work worker_stopped_cleans_up
-	if running "sleep 1000"; then
-		fail worker_stopped_kills_build "a sleep 1000 survived"
+	if running "sleep $naps"; then
+		fail worker_stopped_kills_build "a sleep $naps survived"
 	else
 		pass worker_stopped_kills_build
 	fi
