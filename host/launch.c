@@ -9,10 +9,12 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "enclave/workdir.h"
 #include "host/launch.h"
 
 #define WAIT_STEP_MS 10
@@ -93,6 +95,43 @@ launch_wait(struct worker *w, int timeout_ms)
 	return 1;
 }
 
+/* The worker is gone: remove what it left in its work base. */
+static void
+drop_workbase(struct worker *w)
+{
+	struct teec_err e;
+
+	if (w->workbase[0] == '\0')
+		return;
+	(void)workdir_remove(w->workbase, &e);
+	w->workbase[0] = '\0';
+}
+
+/* A private directory for the worker's work directories. */
+static int
+make_workbase(struct worker *w, struct teec_err *err)
+{
+	const char *t = getenv("TMPDIR");
+	int n;
+
+	if (t == NULL || t[0] != '/')
+		t = "/tmp";
+	n = snprintf(w->workbase, sizeof(w->workbase), "%s/teec-host.XXXXXX",
+	    t);
+	if (n < 0 || (size_t)n >= sizeof(w->workbase)) {
+		w->workbase[0] = '\0';
+		return teec_errf(err, TEEC_ERROR, "TMPDIR is too long");
+	}
+	if (mkdtemp(w->workbase) == NULL) {
+		int e = errno;
+
+		w->workbase[0] = '\0';
+		return teec_errf(err, TEEC_ERROR, "%s/teec-host.XXXXXX: %s", t,
+		    strerror(e));
+	}
+	return TEEC_OK;
+}
+
 static void
 local_stop(struct worker *w, int graceful)
 {
@@ -102,8 +141,10 @@ local_stop(struct worker *w, int graceful)
 		w->fd = -1;
 		close(fd);
 	}
-	if (w->pid <= 0 || w->reaped)
+	if (w->pid <= 0 || w->reaped) {
+		drop_workbase(w);
 		return;
+	}
 	if (!exited_within(w, graceful ? LAUNCH_KILL_GRACE_MS : 0)) {
 		kill(w->pid, SIGTERM);
 		if (!exited_within(w, LAUNCH_KILL_GRACE_MS)) {
@@ -113,6 +154,7 @@ local_stop(struct worker *w, int graceful)
 		}
 	}
 	reap(w);
+	drop_workbase(w);
 }
 
 int
@@ -208,7 +250,7 @@ local_start(const struct launch_cfg *cfg, struct worker *w,
 {
 	char found[PATH_MAX];
 	const char *prog = cfg != NULL ? cfg->worker : NULL;
-	char *argv[11];
+	char *argv[13];
 	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, efd = -1, e = 0, rc;
 	size_t k = 0;
 	ssize_t n;
@@ -229,6 +271,10 @@ local_start(const struct launch_cfg *cfg, struct worker *w,
 	argv[k++] = "emulated";
 	if (cfg != NULL && cfg->unisolated)
 		argv[k++] = "--unisolated";
+	if ((rc = make_workbase(w, err)) != TEEC_OK)
+		return rc;
+	argv[k++] = "--workdir";
+	argv[k++] = w->workbase;
 	argv[k] = NULL;
 
 	rc = TEEC_ERROR;
@@ -271,6 +317,8 @@ local_start(const struct launch_cfg *cfg, struct worker *w,
 	sv[0] = -1;
 	rc = TEEC_OK;
 out:
+	if (rc != TEEC_OK && (w->pid <= 0 || w->reaped))
+		drop_workbase(w);
 	if (sv[0] != -1)
 		close(sv[0]);
 	if (sv[1] != -1)

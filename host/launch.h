@@ -29,6 +29,7 @@ struct launch_cfg {
 };
 
 #define LAUNCH_ENCLAVE_ID_MAX 64        /* a Nitro enclave ID, with NUL */
+#define LAUNCH_WORKBASE_MAX 4096        /* the local work base, with NUL */
 
 /*
  * A running worker. fd is the host's end of the stream; pid the local
@@ -44,6 +45,13 @@ struct worker {
 	/* Nitro mode: the enclave to terminate ("" when none), and how. */
 	char enclave_id[LAUNCH_ENCLAVE_ID_MAX];
 	uint32_t cid;           /* Nitro mode: the enclave's CID; else 0 */
+	/*
+	 * Local mode: the private directory (0700) the worker makes its work
+	 * directory in (--workdir), removed by stop() once the worker is
+	 * reaped, so a worker killed mid-build leaves nothing behind; "" when
+	 * none.
+	 */
+	char workbase[LAUNCH_WORKBASE_MAX];
 	const struct nitro_opts *nitro;
 };
 

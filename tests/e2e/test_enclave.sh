@@ -27,7 +27,8 @@ fi
 
 # no_work NAME: nothing a worker made is left in $TMPDIR.
 no_work() {
-	_left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 -name 'teec-work.*' | head -n 3)
+	_left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 \( -name 'teec-work.*' -o \
+	    -name 'teec-host.*' \) | head -n 3)
 	if [ -z "$_left" ]; then pass "$1"; else fail "$1" "left behind: $_left"; fi
 }
 
@@ -198,6 +199,46 @@ else
 	kill -TERM "$host" 2>/dev/null
 	wait "$host"
 	fail worker_stopped_no_bundle "the build never started: $(head -c 300 "$T/slow.err")"
+fi
+
+# A worker killed outright (SIGKILL: it cannot clean up): teec-host
+# removes the work directory it gave it.
+"$H" build -C "$T/slow" --local -o "$T/slow.teec" >"$T/slow.out" 2>"$T/slow.err" &
+host=$!
+worker=""
+i=0
+while [ -z "$worker" ] && [ $i -lt 200 ]; do
+	grep -q started "$T/slow.err" "$T/slow.out" 2>/dev/null &&
+	    worker=$(_want=$host children_of | head -n 1)
+	[ -z "$worker" ] && sleep 0.05
+	i=$((i + 1))
+done
+if [ -n "$worker" ]; then
+	if [ -n "$(find "$TMPDIR" -mindepth 2 -maxdepth 2 -name 'teec-work.*')" ]; then
+		pass worker_killed_had_workdir
+	else
+		fail worker_killed_had_workdir "no work directory under a teec-host.* base"
+	fi
+	kill -KILL "$worker"
+	wait "$host"
+	rc=$?
+	if [ "$rc" -ne 0 ] && [ ! -e "$T/slow.teec" ]; then
+		pass worker_killed_no_bundle
+	else
+		fail worker_killed_no_bundle "teec-host exit $rc"
+	fi
+	no_work worker_killed_cleans_up
+	# The build's own processes die with the sandbox (bwrap --die-with-parent).
+	sleep 0.2
+	if running "sleep $naps"; then
+		fail worker_killed_kills_build "a sleep $naps survived"
+	else
+		pass worker_killed_kills_build
+	fi
+else
+	kill -TERM "$host" 2>/dev/null
+	wait "$host"
+	fail worker_killed_no_bundle "the build never started: $(head -c 300 "$T/slow.err")"
 fi
 
 kill "$listener" 2>/dev/null

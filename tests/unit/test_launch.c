@@ -17,7 +17,10 @@ static int
 setup(void **state)
 {
 	snprintf(dir, sizeof(dir), "/tmp/teec-launch.XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	/* The workers' work bases go in here. */
+	return setenv("TMPDIR", dir, 1);
 }
 
 static int
@@ -52,6 +55,33 @@ read_all(int fd, char *out, size_t n)
 	out[have] = '\0';
 }
 
+/* The arguments a worker is given: head, --workdir BASE, then tail. */
+static const char *
+t_args(const char *head, const struct worker *w, const char *tail)
+{
+	static char s[LAUNCH_WORKBASE_MAX + 256];
+
+	snprintf(s, sizeof(s), "%s --workdir %s%s", head, w->workbase, tail);
+	return s;
+}
+
+/* How many teec-host.* work bases are left in dir. */
+static int
+workbases_left(void)
+{
+	char cmd[256], out[64];
+	FILE *f;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "find %s -maxdepth 1 -name 'teec-host.*' "
+	    "| wc -l", dir);
+	assert_non_null(f = popen(cmd, "r"));
+	if (fgets(out, sizeof(out), f) != NULL)
+		n = atoi(out);
+	pclose(f);
+	return n;
+}
+
 static int64_t
 now_ms(void)
 {
@@ -78,8 +108,8 @@ test_arguments_and_descriptors(void **state)
 	assert_true(w.pid > 0);
 	read_all(w.fd, out, sizeof(out));
 	/* One socket: the host's end did not leak into the worker. */
-	assert_string_equal(out, "serve --fd 3 --nsm emulated\nstdin-null\n"
-	    "fd3-socket\n1\n");
+	assert_string_equal(out, t_args("serve --fd 3 --nsm emulated", &w,
+	    "\nstdin-null\nfd3-socket\n1\n"));
 	launch_local.stop(&w, 1);
 	assert_int_equal(w.fd, -1);
 	assert_true(w.reaped);
@@ -98,8 +128,74 @@ test_unisolated_passed(void **state)
 	cfg.unisolated = 1;
 	assert_int_equal(launch_local.start(&cfg, &w, &err), TEEC_OK);
 	read_all(w.fd, out, sizeof(out));
-	assert_string_equal(out, "serve --fd 3 --nsm emulated --unisolated\n");
+	assert_string_equal(out, t_args("serve --fd 3 --nsm emulated "
+	    "--unisolated", &w, "\n"));
 	launch_local.stop(&w, 1);
+}
+
+static void
+test_workbase_private_removed_after_stop(void **state)
+{
+	struct launch_cfg cfg = { 0 };
+	struct worker w;
+	struct teec_err err;
+	struct stat st;
+	char out[256];
+
+	cfg.worker = script("base", "eval d=\\${$#}; mkdir \"$d/teec-work.1\" && "
+	    "echo made >\"$d/teec-work.1/f\" && echo ok >&3");
+	assert_int_equal(launch_local.start(&cfg, &w, &err), TEEC_OK);
+	assert_int_equal(strncmp(w.workbase, dir, strlen(dir)), 0);
+	assert_int_equal(lstat(w.workbase, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	read_all(w.fd, out, sizeof(out));
+	assert_string_equal(out, "ok\n");
+	assert_int_equal(workbases_left(), 1);
+	launch_local.stop(&w, 1);
+	assert_string_equal(w.workbase, "");
+	assert_int_equal(workbases_left(), 0);
+}
+
+static void
+test_workbase_removed_after_kill(void **state)
+{
+	struct launch_cfg cfg = { 0 };
+	struct worker w;
+	struct teec_err err;
+	char out[64], base[LAUNCH_WORKBASE_MAX];
+
+	/*
+	 * A worker that ignores SIGTERM and leaves an unwritable, unreadable
+	 * subtree: it is killed, and the host still removes everything.
+	 */
+	cfg.worker = script("stuck", "trap '' TERM; eval d=\\${$#}; "
+	    "mkdir -p \"$d/teec-work.2/a/b\" && touch \"$d/teec-work.2/a/b/x\" && "
+	    "chmod 0 \"$d/teec-work.2/a\" && echo ready >&3; "
+	    "while :; do sleep 1; done");
+	assert_int_equal(launch_local.start(&cfg, &w, &err), TEEC_OK);
+	snprintf(base, sizeof(base), "%s", w.workbase);
+	assert_int_equal(read(w.fd, out, 6), 6);
+	assert_memory_equal(out, "ready\n", 6);
+	launch_local.stop(&w, 0);
+	assert_true(w.reaped);
+	assert_true(WIFSIGNALED(w.status));
+	assert_int_equal(access(base, F_OK), -1);
+	assert_int_equal(workbases_left(), 0);
+}
+
+static void
+test_workbase_removed_when_exec_fails(void **state)
+{
+	struct launch_cfg cfg = { 0 };
+	struct worker w;
+	struct teec_err err;
+	char p[128];
+
+	snprintf(p, sizeof(p), "%s/absent", dir);
+	cfg.worker = p;
+	assert_int_equal(launch_local.start(&cfg, &w, &err), TEEC_ERROR);
+	assert_int_equal(workbases_left(), 0);
 }
 
 static void
@@ -294,6 +390,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arguments_and_descriptors),
 		cmocka_unit_test(test_unisolated_passed),
+		cmocka_unit_test(test_workbase_private_removed_after_stop),
+		cmocka_unit_test(test_workbase_removed_after_kill),
+		cmocka_unit_test(test_workbase_removed_when_exec_fails),
 		cmocka_unit_test(test_missing_worker),
 		cmocka_unit_test(test_not_executable),
 		cmocka_unit_test(test_exit_status_reaped),
