@@ -22,7 +22,11 @@ CPPFLAGS += -I. -D_GNU_SOURCE -DTEEC_VERSION=\"$(VERSION)\" \
             -DTEEC_DATADIR=\"$(DATADIR)\"
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(shell $(PKG) --cflags $(PKGS)) $(CFLAGS)
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
-LDLIBS   += $(shell $(PKG) --libs $(PKGS))
+# --as-needed: a program records only the libraries it uses (teec-verify
+# and teec-report read tar themselves and do not load libarchive). In
+# LDLIBS, before the libraries, so that a LDFLAGS given on the command line
+# (asan-check) keeps it.
+LDLIBS   += -Wl,--as-needed $(shell $(PKG) --libs $(PKGS))
 
 # Every .c under these folders except the mains (teec-*.c) goes into one
 # static library; each program links what it uses from it.

@@ -209,14 +209,16 @@ artifacts(struct buf *b, const struct show *s, const struct report *r)
 static int
 byproduct(struct buf *b, const struct show *s, int *first, const char *name,
     int in_report, const uint8_t *rd, int in_bundle, const uint8_t *bd,
-    long long lines)
+    uint64_t size, long long lines)
 {
 	int rc = 0;
 
 	if (!in_report && !in_bundle)
 		return 0;
-	rc |= buf_printf(b, "%s{\"name\":\"%s\",\"size\":null,", *first ? "" :
-	    ",", name);
+	rc |= buf_printf(b, "%s{\"name\":\"%s\",\"size\":", *first ? "" : ",",
+	    name);
+	rc |= in_bundle ? buf_printf(b, "%llu,", (unsigned long long)size) :
+	    buf_printf(b, "null,");
 	*first = 0;
 	if (in_report)
 		rc |= hexm(b, "sha256", rd, 32);
@@ -230,7 +232,7 @@ byproduct(struct buf *b, const struct show *s, int *first, const char *name,
 	return rc | buf_putc(b, '}');
 }
 
-/* The byproducts of a bundle (null otherwise): "size" is not recorded. */
+/* The byproducts of a bundle (null otherwise); "size" is the member's. */
 static int
 byproducts(struct buf *b, const struct show *s, const struct report *r)
 {
@@ -241,9 +243,10 @@ byproducts(struct buf *b, const struct show *s, const struct report *r)
 		return rc | buf_printf(b, "null");
 	rc |= buf_putc(b, '[');
 	rc |= byproduct(b, s, &first, REPORT_LOG_NAME, r->has_log, r->log_sha256,
-	    o->has_log, o->log_sha256, -1);
+	    o->has_log, o->log_sha256, o->log_size, -1);
 	rc |= byproduct(b, s, &first, REPORT_NET_NAME, r->has_net, r->net_sha256,
-	    o->has_network, o->network_sha256, (long long)o->network_lines);
+	    o->has_network, o->network_sha256, o->network_size,
+	    (long long)o->network_lines);
 	return rc | buf_putc(b, ']');
 }
 

@@ -605,15 +605,18 @@ sec_run(struct view *v, const struct show *s, const struct report *r)
 static void
 byproduct(struct view *v, const struct show *s, const char *name,
     int in_report, const uint8_t *rd, int in_bundle, const uint8_t *bd,
-    size_t lines)
+    uint64_t size, size_t lines)
 {
 	const struct bundle_out *b = &s->b;
 
 	if (!in_report && !in_bundle)
 		return;
 	cell(v, name, 0);
-	/* the report records only digests; the bundle reader keeps no size */
-	cell(v, "not recorded", 0);
+	/* the report records only digests: a size is the bundle member's */
+	if (s->kind == SHOW_BUNDLE && in_bundle)
+		cellf(v, 0, "%llu", (unsigned long long)size);
+	else
+		cell(v, "not recorded", 0);
 	if (in_report)
 		cellhex(v, rd, 32);
 	else
@@ -649,9 +652,10 @@ sec_byproducts(struct view *v, const struct show *s, const struct report *r)
 	cell(v, "sha256", 0);
 	cell(v, "bundle member", 0);
 	byproduct(v, s, REPORT_LOG_NAME, r->has_log, r->log_sha256,
-	    bundle && b->has_log, b->log_sha256, (size_t)-1);
+	    bundle && b->has_log, b->log_sha256, b->log_size, (size_t)-1);
 	byproduct(v, s, REPORT_NET_NAME, r->has_net, r->net_sha256,
-	    bundle && b->has_network, b->network_sha256, b->network_lines);
+	    bundle && b->has_network, b->network_sha256, b->network_size,
+	    b->network_lines);
 	end(v);
 }
 

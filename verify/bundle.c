@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * .teec bundles (teec-bundle(5)): read in one pass with libarchive's tar
- * reader (ustar and pax only, no compression), shape checked member by
- * member, artifacts hashed while streamed.
+ * .teec bundles (teec-bundle(5)): read in one pass with the strict tar
+ * reader of verify/tar.h (ustar and pax only, no compression), shape
+ * checked member by member, artifacts hashed while streamed. Writing is
+ * in verify/bundle_write.c.
  */
 #include <sys/stat.h>
 
@@ -14,8 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -25,6 +24,7 @@
 #include "common/fileio.h"
 #include "report/netlog.h"
 #include "verify/bundle.h"
+#include "verify/tar.h"
 
 #define SHAPE_MAX 256
 
@@ -67,8 +67,8 @@ shape(struct reader *rd, const char *fmt, ...)
 }
 
 /* A member name teec can have: printable, relative, no "." or ".." parts. */
-static int
-name_ok(const char *s)
+int
+bundle_name_ok(const char *s)
 {
 	size_t n = strlen(s), i, start = 0;
 
@@ -119,23 +119,27 @@ find_subject(const struct reader *rd, const char *name)
 
 /* Read a small member whole, capped. 0, or -1 with the shape noted. */
 static int
-read_small(struct reader *rd, struct archive *a, const char *name, size_t cap,
-    struct buf *b)
+read_small(struct reader *rd, struct tar *t, const struct tar_entry *e,
+    size_t cap, struct buf *b)
 {
-	uint8_t chunk[16384];
-	la_ssize_t n;
+	struct teec_err err = { "" };
+	const uint8_t *p;
+	size_t n;
 
 	buf_init(b, cap);
+	if (e->size > cap) {
+		shape(rd, "%s: over its size cap", e->name);
+		return -1;
+	}
 	for (;;) {
-		n = archive_read_data(a, chunk, sizeof(chunk));
-		if (n < 0) {
-			shape(rd, "%s: cannot be read (truncated bundle?)", name);
+		if (tar_data(t, &p, &n, &err) != TEEC_OK) {
+			shape(rd, "%s: cannot be read (%s)", e->name, err.msg);
 			return -1;
 		}
 		if (n == 0)
 			break;
-		if (buf_append(b, chunk, (size_t)n) == -1) {
-			shape(rd, "%s: over its size cap", name);
+		if (buf_append(b, p, n) == -1) {
+			shape(rd, "%s: over its size cap", e->name);
 			return -1;
 		}
 	}
@@ -146,26 +150,27 @@ read_small(struct reader *rd, struct archive *a, const char *name, size_t cap,
 
 /* Stream a member through SHA-256. */
 static int
-hash_member(struct reader *rd, struct archive *a, const char *name,
-    uint8_t md[32], uint8_t *iobuf, size_t iolen)
+hash_member(struct reader *rd, struct tar *t, const char *name,
+    uint8_t md[32])
 {
+	struct teec_err err = { "" };
 	struct digest c;
-	la_ssize_t n;
+	const uint8_t *p;
+	size_t n;
 
 	if (digest_init(&c, EVP_sha256()) == -1) {
 		shape(rd, "%s: out of memory", name);
 		return -1;
 	}
 	for (;;) {
-		n = archive_read_data(a, iobuf, iolen);
-		if (n < 0) {
-			shape(rd, "%s: cannot be read (truncated bundle?)", name);
+		if (tar_data(t, &p, &n, &err) != TEEC_OK) {
+			shape(rd, "%s: cannot be read (%s)", name, err.msg);
 			digest_free(&c);
 			return -1;
 		}
 		if (n == 0)
 			break;
-		digest_update(&c, iobuf, (size_t)n);
+		digest_update(&c, p, n);
 	}
 	digest_final(&c, md);
 	return 0;
@@ -196,13 +201,13 @@ network_line(struct reader *rd, const uint8_t *p, size_t n)
  * it ends (the report came first).
  */
 static int
-network_member(struct reader *rd, struct archive *a, const char *name,
-    uint8_t *iobuf, size_t iolen)
+network_member(struct reader *rd, struct tar *t, const char *name)
 {
+	struct teec_err err = { "" };
 	struct digest c;
 	struct buf line;
-	la_ssize_t n;
-	size_t start, end;
+	const uint8_t *iobuf;
+	size_t n, start, end;
 	int rc = -1, toolong = 0;
 
 	buf_init(&line, TEEC_MAX_NET_LINE);
@@ -211,17 +216,16 @@ network_member(struct reader *rd, struct archive *a, const char *name,
 		return -1;
 	}
 	for (;;) {
-		n = archive_read_data(a, iobuf, iolen);
-		if (n < 0) {
-			shape(rd, "%s: cannot be read (truncated bundle?)", name);
+		if (tar_data(t, &iobuf, &n, &err) != TEEC_OK) {
+			shape(rd, "%s: cannot be read (%s)", name, err.msg);
 			digest_free(&c);
 			goto out;
 		}
 		if (n == 0)
 			break;
-		digest_update(&c, iobuf, (size_t)n);
-		for (start = 0; start < (size_t)n; start = end + 1) {
-			for (end = start; end < (size_t)n && iobuf[end] != '\n';
+		digest_update(&c, iobuf, n);
+		for (start = 0; start < n; start = end + 1) {
+			for (end = start; end < n && iobuf[end] != '\n';
 			    end++)
 				;
 			if (!toolong && buf_append(&line, iobuf + start,
@@ -233,7 +237,7 @@ network_member(struct reader *rd, struct archive *a, const char *name,
 					    "than %u bytes", rd->out->network_lines,
 					    TEEC_MAX_NET_LINE);
 			}
-			if (end == (size_t)n)
+			if (end == n)
 				break;
 			if (toolong)
 				rd->out->network_lines++;
@@ -284,8 +288,7 @@ after_report(struct reader *rd)
 }
 
 static void
-artifact(struct reader *rd, struct archive *a, const char *name,
-    uint8_t *iobuf, size_t iolen)
+artifact(struct reader *rd, struct tar *t, const char *name)
 {
 	struct bundle_out *out = rd->out;
 	const char *sub = name + strlen(BUNDLE_ARTIFACTS);
@@ -293,7 +296,7 @@ artifact(struct reader *rd, struct archive *a, const char *name,
 	long k = -1;
 
 	out->nartifacts++;
-	if (hash_member(rd, a, name, md, iobuf, iolen) == -1)
+	if (hash_member(rd, t, name, md) == -1)
 		return;
 	if (!out->report_ok)
 		return;                 /* the report check says why */
@@ -326,51 +329,37 @@ seen_before(struct reader *rd, const char *name)
 }
 
 static void
-read_members(struct reader *rd, struct archive *a)
+read_members(struct reader *rd, struct tar *t)
 {
-	struct archive_entry *e;
+	struct teec_err err = { "" };
+	struct tar_entry *e;
 	const char *name;
-	uint8_t *iobuf;
-	int r;
+	int end = 0;
 
-	if ((iobuf = malloc(TEEC_IO_CHUNK)) == NULL ||
+	if ((e = malloc(sizeof(*e))) == NULL ||
 	    (rd->seen = calloc(TEEC_MAX_BUNDLE_MEMBERS, sizeof(*rd->seen))) == NULL) {
-		free(iobuf);
+		free(e);
 		shape(rd, "%s", "out of memory");
 		return;
 	}
 	for (;;) {
-		r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r != ARCHIVE_OK) {
-			shape(rd, "not a valid tar stream (%s)", archive_error_string(a) ?
-			    archive_error_string(a) : "unreadable header");
+		if (tar_next(t, e, &end, &err) != TEEC_OK) {
+			shape(rd, "not a valid tar stream (%s)", err.msg);
 			break;
 		}
+		if (end)
+			break;
 		if (++rd->members > TEEC_MAX_BUNDLE_MEMBERS) {
 			shape(rd, "%s", "too many members");
 			break;
 		}
-		name = archive_entry_pathname(e);
-		if (name == NULL || !name_ok(name)) {
+		name = e->name;
+		if (!bundle_name_ok(name)) {
 			shape(rd, "%s", "a member has an unsafe name");
 			break;
 		}
 		if (seen_before(rd, name)) {
 			shape(rd, "%.200s: duplicate member", name);
-			break;
-		}
-		if (archive_format(a) != ARCHIVE_FORMAT_TAR_USTAR &&
-		    archive_format(a) != ARCHIVE_FORMAT_TAR_PAX_INTERCHANGE &&
-		    archive_format(a) != ARCHIVE_FORMAT_TAR_PAX_RESTRICTED) {
-			shape(rd, "%.200s: not a POSIX ustar or pax header", name);
-			break;
-		}
-		if (archive_entry_filetype(e) != AE_IFREG ||
-		    archive_entry_hardlink(e) != NULL ||
-		    archive_entry_symlink(e) != NULL) {
-			shape(rd, "%s: not a regular file", name);
 			break;
 		}
 		if (rd->members == 1 && strcmp(name, BUNDLE_REPORT) != 0) {
@@ -383,40 +372,36 @@ read_members(struct reader *rd, struct archive *a)
 		}
 		if (strcmp(name, BUNDLE_REPORT) == 0) {
 			rd->have_report = 1;
-			if (read_small(rd, a, name, TEEC_MAX_REPORT_BYTES,
+			if (read_small(rd, t, e, TEEC_MAX_REPORT_BYTES,
 			    &rd->out->report_bytes) == -1)
 				break;
 			after_report(rd);
 		} else if (strcmp(name, BUNDLE_ATTESTATION) == 0) {
 			rd->have_att = 1;
-			if (read_small(rd, a, name, TEEC_MAX_DOC_BYTES, &rd->att) == -1)
+			if (read_small(rd, t, e, TEEC_MAX_DOC_BYTES, &rd->att) == -1)
 				break;
 		} else if (strcmp(name, BUNDLE_LOG) == 0) {
 			rd->out->has_log = 1;
-			if (archive_entry_size(e) > (la_int64_t)TEEC_MAX_LOG_BYTES) {
+			rd->out->log_size = e->size;
+			if (e->size > TEEC_MAX_LOG_BYTES) {
 				shape(rd, "%s: over its size cap", name);
 				break;
 			}
-			if (hash_member(rd, a, name, rd->out->log_sha256, iobuf,
-			    TEEC_IO_CHUNK) == -1)
+			if (hash_member(rd, t, name, rd->out->log_sha256) == -1)
 				break;
 		} else if (strcmp(name, BUNDLE_NETWORK) == 0) {
 			rd->out->has_network = 1;
-			if (archive_entry_size(e) >
-			    (la_int64_t)TEEC_MAX_NET_TRANSCRIPT) {
+			rd->out->network_size = e->size;
+			if (e->size > TEEC_MAX_NET_TRANSCRIPT) {
 				shape(rd, "%s: over its size cap", name);
 				break;
 			}
-			if (network_member(rd, a, name, iobuf, TEEC_IO_CHUNK) ==
-			    -1)
+			if (network_member(rd, t, name) == -1)
 				break;
 		} else if (strncmp(name, BUNDLE_ARTIFACTS, strlen(BUNDLE_ARTIFACTS)) == 0 &&
 		    name[strlen(BUNDLE_ARTIFACTS)] != '\0') {
-			if (archive_entry_size(e) > (la_int64_t)TEEC_MAX_ARTIFACT_BYTES) {
-				shape(rd, "%s: over its size cap", name);
-				break;
-			}
-			artifact(rd, a, name, iobuf, TEEC_IO_CHUNK);
+			/* the reader caps every entry at TEEC_MAX_ARTIFACT_BYTES */
+			artifact(rd, t, name);
 			if (rd->shape[0] != '\0')
 				break;
 		} else {
@@ -424,7 +409,7 @@ read_members(struct reader *rd, struct archive *a)
 			break;
 		}
 	}
-	free(iobuf);
+	free(e);
 	if (rd->shape[0] == '\0' && !rd->have_report)
 		shape(rd, "no %s", BUNDLE_REPORT);
 	if (rd->shape[0] == '\0' && !rd->have_att)
@@ -460,7 +445,7 @@ bundle_verify(const char *path, const struct bundle_opts *o,
     struct bundle_out *out, struct vresult *r, struct teec_err *err)
 {
 	struct reader rd;
-	struct archive *a = NULL;
+	struct tar *t = NULL;
 	struct attest_opts ao;
 	uint8_t want[REPORT_BINDING_LEN], md[32];
 	const struct nitro_doc *d;
@@ -492,13 +477,11 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 			teec_errf(err, TEEC_ERROR, "%s: %s", o->files[i], strerror(errno));
 			goto out;
 		}
-	if ((a = archive_read_new()) == NULL ||
-	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open_fd(a, fd, 1024 * 1024) != ARCHIVE_OK) {
-		shape(&rd, "not a tar stream (%s)", a && archive_error_string(a) ?
-		    archive_error_string(a) : "unreadable");
-	} else
-		read_members(&rd, a);
+	/* Every entry is capped at the largest member a bundle may hold. */
+	if (tar_open_fd(&t, fd, TAR_IO_DEFAULT, TEEC_MAX_ARTIFACT_BYTES, err) !=
+	    TEEC_OK)
+		goto out;
+	read_members(&rd, t);
 
 	/* 1. bundle shape */
 	if (rd.shape[0] != '\0') {
@@ -688,153 +671,11 @@ bundle_verify(const char *path, const struct bundle_opts *o,
 	rc = r->status;
 	out->verified = rc == TEEC_OK;
 out:
-	if (a != NULL)
-		archive_read_free(a);
+	tar_close(t);
 	if (fd != -1 && !is_stdin)
 		close(fd);
 	buf_free(&rd.att);
 	free(rd.order);
 	free(rd.seen);
-	return rc;
-}
-
-/* One regular-file member, deterministic metadata (teec-bundle(5)). */
-static int
-put_member(struct archive *a, const char *name, int64_t size, int mode,
-    const uint8_t *data, int fd, struct teec_err *err)
-{
-	struct archive_entry *e;
-	uint8_t *b = NULL;
-	int64_t left = size;
-	ssize_t n;
-	int rc = TEEC_ERROR;
-
-	if ((e = archive_entry_new()) == NULL)
-		return teec_errf(err, TEEC_ERROR, "out of memory");
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, (mode_t)mode);
-	archive_entry_set_size(e, size);
-	archive_entry_set_mtime(e, 0, 0);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-	if (archive_write_header(a, e) != ARCHIVE_OK) {
-		teec_errf(err, TEEC_ERROR, "%s: %s", name, archive_error_string(a));
-		goto out;
-	}
-	if (data != NULL) {
-		if (archive_write_data(a, data, (size_t)size) != (la_ssize_t)size) {
-			teec_errf(err, TEEC_ERROR, "%s: %s", name, archive_error_string(a));
-			goto out;
-		}
-	} else {
-		if ((b = malloc(TEEC_IO_CHUNK)) == NULL) {
-			teec_errf(err, TEEC_ERROR, "out of memory");
-			goto out;
-		}
-		while (left > 0) {
-			n = read(fd, b, left < TEEC_IO_CHUNK ? (size_t)left : TEEC_IO_CHUNK);
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				teec_errf(err, TEEC_ERROR, "%s: changed while being read", name);
-				goto out;
-			}
-			if (archive_write_data(a, b, (size_t)n) != n) {
-				teec_errf(err, TEEC_ERROR, "%s: %s", name, archive_error_string(a));
-				goto out;
-			}
-			left -= n;
-		}
-	}
-	rc = TEEC_OK;
-out:
-	free(b);
-	archive_entry_free(e);
-	return rc;
-}
-
-static int
-put_file(struct archive *a, const char *name, const char *path,
-    struct teec_err *err)
-{
-	struct stat st;
-	int fd, rc;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return teec_errf(err, TEEC_ERROR, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return teec_errf(err, TEEC_ERROR, "%s: not a regular file", path);
-	}
-	rc = put_member(a, name, (int64_t)st.st_size,
-	    (st.st_mode & 0111) ? 0755 : 0644, NULL, fd, err);
-	close(fd);
-	return rc;
-}
-
-int
-bundle_write(int fd, const uint8_t *report, size_t report_len,
-    const uint8_t *att, size_t att_len, const char *log_path,
-    const struct bundle_artifact *arts, size_t narts, struct teec_err *err)
-{
-	struct bundle_members m;
-
-	memset(&m, 0, sizeof(m));
-	m.report = report;
-	m.report_len = report_len;
-	m.att = att;
-	m.att_len = att_len;
-	m.log_path = log_path;
-	m.arts = arts;
-	m.narts = narts;
-	return bundle_write_members(fd, &m, err);
-}
-
-int
-bundle_write_members(int fd, const struct bundle_members *m,
-    struct teec_err *err)
-{
-	struct archive *a;
-	char name[TEEC_MAX_MEMBER_NAME + 1];
-	size_t i;
-	int rc = TEEC_ERROR;
-
-	if ((a = archive_write_new()) == NULL)
-		return teec_errf(err, TEEC_ERROR, "out of memory");
-	/* pax only where ustar cannot say it (long names); no times beyond mtime */
-	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
-		teec_errf(err, TEEC_ERROR, "bundle: %s", archive_error_string(a));
-		goto out;
-	}
-	if (put_member(a, BUNDLE_REPORT, (int64_t)m->report_len, 0644,
-	    m->report, -1, err) != TEEC_OK ||
-	    put_member(a, BUNDLE_ATTESTATION, (int64_t)m->att_len, 0644, m->att,
-	    -1, err) != TEEC_OK)
-		goto out;
-	if (m->log_path != NULL && put_file(a, BUNDLE_LOG, m->log_path, err) !=
-	    TEEC_OK)
-		goto out;
-	if (m->network_path != NULL && put_file(a, BUNDLE_NETWORK,
-	    m->network_path, err) != TEEC_OK)
-		goto out;
-	for (i = 0; i < m->narts; i++) {
-		if ((size_t)snprintf(name, sizeof(name), "%s%s", BUNDLE_ARTIFACTS,
-		    m->arts[i].name) >= sizeof(name) || !name_ok(name)) {
-			teec_errf(err, TEEC_ERROR, "artifact name not allowed in a bundle");
-			goto out;
-		}
-		if (put_file(a, name, m->arts[i].path, err) != TEEC_OK)
-			goto out;
-	}
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		teec_errf(err, TEEC_ERROR, "bundle: %s", archive_error_string(a));
-		goto out;
-	}
-	rc = TEEC_OK;
-out:
-	archive_write_free(a);
 	return rc;
 }

@@ -56,8 +56,10 @@ struct bundle_out {
 	struct bundle_subject *subj;  /* report.nsubjects entries */
 	size_t nartifacts;
 	int has_log;
+	uint64_t log_size;          /* the build.log member's size */
 	uint8_t log_sha256[32];
 	int has_network;            /* a network.jsonl member was read */
+	uint64_t network_size;      /* its size */
 	uint8_t network_sha256[32];
 	size_t network_lines;       /* its lines, each checked against the
 	                               report's network dependency */
@@ -74,10 +76,19 @@ int bundle_verify(const char *path, const struct bundle_opts *o,
 void bundle_out_free(struct bundle_out *out);
 
 /*
+ * 1 if name may be a bundle member's (teec-bundle(5), Member rules):
+ * 1..TEEC_MAX_MEMBER_NAME bytes, relative, no empty, "." or ".."
+ * component, no byte below 0x20 nor 0x7f. Else 0.
+ */
+int bundle_name_ok(const char *name);
+
+/*
  * Write a bundle: report.json, attestation.cbor, build.log (if log_path
  * is not NULL) and each artifact (read from its file) as artifacts/NAME,
  * as a deterministic ustar/pax stream to fd (mtime 0, uid/gid 0, mode
- * 0644 or 0755). Used by the worker and by tests.
+ * 0644 or 0755). Used by the worker and by tests. The writer lives in
+ * verify/bundle_write.c, apart from the reader: it links libarchive, which
+ * the programs that only read bundles do without.
  */
 struct bundle_artifact {
 	const char *name;           /* member name below artifacts/ */

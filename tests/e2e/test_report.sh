@@ -284,6 +284,7 @@ TWO_SHA=$(printf 'two' | sha256sum | cut -d' ' -f1)
 CA_SHA=$(sha256sum <"$T/tls.ca" | cut -d' ' -f1)
 NET_SHA=$(tar -xOf "$T/n1.teec" network.jsonl | sha256sum | cut -d' ' -f1)
 NLINES=$(tar -xOf "$T/n1.teec" network.jsonl | wc -l | tr -d ' ')
+NSIZE=$(tar -xOf "$T/n1.teec" network.jsonl | wc -c | tr -d " ")
 HP="http://127\.0\.0\.1:$P"
 
 # grep_line NAME FILE ERE: PASS when a line of FILE matches ERE.
@@ -303,7 +304,7 @@ fi
 grep_line show_net_refused_row "$T/out" \
     '^  http://127\.0\.0\.1:1/x +GET +refused +not allowed by the network policy \(127\.0\.0\.1:1\)$'
 grep_line show_net_byproducts "$T/out" \
-    "^  network\.jsonl +not recorded +$NET_SHA +matches the bundle's member, $NLINES lines, each matching its dependency\$"
+    "^  network\.jsonl +$NSIZE +$NET_SHA +matches the bundle's member, $NLINES lines, each matching its dependency\$"
 ok_if show_net_upstream_ca "$(grep -qxF "  CA bundle sha256  $CA_SHA" "$T/out" &&
     grep -qxF "  meaning           the build's HTTPS origins were verified against a CA bundle chosen by whoever started the build, not the image's" "$T/out" ||
     echo 'no upstream CA digest and meaning')"

@@ -7,6 +7,7 @@
 #include "tests/unit/testutil.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 
@@ -765,11 +766,180 @@ test_unreadable_bundle_is_error(void **state)
 	assert_int_equal(verify("/", 0, 0, &im, NULL, 0, &r), TEEC_ERROR);
 }
 
+/* The bundle tar reader's rules seen from bundle_verify (verify/tar.h). */
+static void
+test_bundle_read_from_a_pipe(void **state)
+{
+	struct images im;
+	struct mk k = { 0 };
+	struct vresult r;
+	struct buf a;
+	struct teec_err err;
+	const char *p;
+	pid_t pid;
+	int fds[2], saved, st, rc;
+
+	images_one(&im, 0, 0);
+	p = make_bundle(&k);
+	assert_int_equal(read_file_capped(p, 1 << 20, &a, &err), TEEC_OK);
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		_exit(write_all(fds[1], a.data, a.len) == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	saved = dup(STDIN_FILENO);
+	assert_int_equal(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+	close(fds[0]);
+	rc = verify("-", 0, 0, &im, NULL, 0, &r);
+	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	if (rc != TEEC_OK)
+		fail_msg("not verified: %s", reason_name(r.reason));
+	buf_free(&a);
+	images_free(&im);
+}
+
+/* The genuine members repacked by a command (in dir/x); returns its rc. */
+static int
+repack_with(const char *tarcmd, const char *out)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "cd %s && rm -rf x && mkdir x && "
+	    "tar -xf b.teec -C x && cd x && %s %s report.json attestation.cbor "
+	    "build.log artifacts/hello artifacts/lib/x.so", dir, tarcmd, out);
+	return system(cmd);
+}
+
+static void
+test_gnu_tar_pax_repack_verifies(void **state)
+{
+	struct images im;
+	struct mk k = { 0 };
+	struct vresult r;
+	char out[256];
+
+	images_one(&im, 0, 0);
+	make_bundle(&k);
+	snprintf(out, sizeof(out), "%s/pax.teec", dir);
+	if (repack_with("tar --format=pax --owner=0 --group=0 --numeric-owner -cf",
+	    out) != 0) {
+		images_free(&im);
+		print_message("# skipped: no GNU tar\n");
+		skip();
+	}
+	if (verify(out, 0, 0, &im, NULL, 0, &r) != TEEC_OK)
+		fail_msg("not verified: %s", reason_name(r.reason));
+	images_free(&im);
+}
+
+static void
+test_gnu_format_bundle_refused(void **state)
+{
+	struct images im;
+	struct mk k = { 0 };
+	struct vresult r;
+	char out[256];
+
+	images_one(&im, 0, 0);
+	make_bundle(&k);
+	snprintf(out, sizeof(out), "%s/gnu.teec", dir);
+	if (repack_with("tar --format=gnu -cf", out) != 0) {
+		images_free(&im);
+		print_message("# skipped: no GNU tar\n");
+		skip();
+	}
+	assert_int_equal(verify(out, 0, 0, &im, NULL, 0, &r), TEEC_FAIL);
+	assert_int_equal(r.reason, R_BAD_BUNDLE);
+	assert_non_null(strstr(r.checks[0].detail, "GNU tar format"));
+	images_free(&im);
+}
+
+static void
+test_missing_end_marker_refused(void **state)
+{
+	struct images im;
+	struct mk k = { 0 };
+	struct vresult r;
+	struct stat st;
+	const char *p;
+
+	images_one(&im, 0, 0);
+	p = make_bundle(&k);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(truncate(p, st.st_size - 1024), 0);
+	assert_int_equal(verify(p, 0, 0, &im, NULL, 0, &r), TEEC_FAIL);
+	assert_int_equal(r.reason, R_BAD_BUNDLE);
+	assert_non_null(strstr(r.checks[0].detail, "end-of-archive"));
+	images_free(&im);
+}
+
+static void
+test_bytes_after_end_marker_ignored(void **state)
+{
+	struct images im;
+	struct mk k = { 0 };
+	struct vresult r;
+	const char *p;
+	int fd;
+
+	images_one(&im, 0, 0);
+	p = make_bundle(&k);
+	assert_true((fd = open(p, O_WRONLY | O_APPEND)) != -1);
+	assert_int_equal(write_all(fd, "not part of the bundle", 22), 0);
+	close(fd);
+	if (verify(p, 0, 0, &im, NULL, 0, &r) != TEEC_OK)
+		fail_msg("not verified: %s", reason_name(r.reason));
+	images_free(&im);
+}
+
+static void
+test_report_over_cap_refused_before_read(void **state)
+{
+	struct images im = { 0, NULL };
+	struct vresult r;
+	char p[256];
+	uint8_t h[512];
+	unsigned long sum = 0;
+	size_t i;
+	int fd;
+
+	/* a report.json header announcing 4 MiB + 1 bytes, and no data */
+	memset(h, 0, sizeof(h));
+	memcpy(h, "report.json", 11);
+	memcpy(h + 100, "0000644", 7);
+	memcpy(h + 108, "0000000", 7);
+	memcpy(h + 116, "0000000", 7);
+	snprintf((char *)h + 124, 12, "%011o", TEEC_MAX_REPORT_BYTES + 1);
+	memcpy(h + 136, "00000000000", 11);
+	h[156] = '0';
+	memcpy(h + 257, "ustar\0" "00", 8);
+	memset(h + 148, ' ', 8);
+	for (i = 0; i < sizeof(h); i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06lo", sum);
+	snprintf(p, sizeof(p), "%s/bigreport.teec", dir);
+	assert_true((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
+	assert_int_equal(write_all(fd, h, sizeof(h)), 0);
+	close(fd);
+	assert_int_equal(verify(p, 0, 0, &im, NULL, 0, &r), TEEC_FAIL);
+	assert_int_equal(r.reason, R_BAD_BUNDLE);
+	assert_non_null(strstr(r.checks[0].detail, "over its size cap"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_bundle_verifies),
+		cmocka_unit_test(test_bundle_read_from_a_pipe),
+		cmocka_unit_test(test_gnu_tar_pax_repack_verifies),
+		cmocka_unit_test(test_gnu_format_bundle_refused),
+		cmocka_unit_test(test_missing_end_marker_refused),
+		cmocka_unit_test(test_bytes_after_end_marker_ignored),
+		cmocka_unit_test(test_report_over_cap_refused_before_read),
 		cmocka_unit_test(test_detached_bundle_verifies_and_checks_files),
 		cmocka_unit_test(test_report_pcrs_must_equal_attested),
 		cmocka_unit_test(test_artifact_byte_changed),

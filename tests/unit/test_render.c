@@ -346,6 +346,16 @@ hexof(const char *file, char out[65])
 	hex_encode(md, 32, out);
 }
 
+/* A file's size in decimal, as the byproducts table shows it. */
+static void
+sizeof_file(const char *file, char out[24])
+{
+	struct stat st;
+
+	assert_int_equal(stat(file, &st), 0);
+	snprintf(out, 24, "%lld", (long long)st.st_size);
+}
+
 /* s is one whole line of the output (without its newline). */
 static void
 line_in(const struct buf *b, const char *s)
@@ -1039,22 +1049,28 @@ test_text_byproducts_network(void **state)
 	struct mk k = { 0 };
 	struct show s;
 	struct buf out;
-	char lh[65], nh[65], want[512];
+	char lh[65], nh[65], want[512], ls[24], ns[24];
+	int w;
 
 	k.net = 1;
 	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
 	render(&s, SHOW_TEXT, &out);
 	hexof("build.log", lh);
 	hexof("network.jsonl", nh);
-	line_after(&out, "\nByproducts (runDetails.byproducts)\n",
-	    "  name           size          sha256                          "
-	    "                                  bundle member");
-	snprintf(want, sizeof(want), "  build.log      not recorded  %s  "
-	    "matches the bundle's member", lh);
+	/* the members' sizes, in bytes, in a column as wide as the widest */
+	sizeof_file("build.log", ls);
+	sizeof_file("network.jsonl", ns);
+	w = (int)(strlen(ls) > strlen(ns) ? strlen(ls) : strlen(ns));
+	w = w < 4 ? 4 : w;
+	snprintf(want, sizeof(want), "  name           %-*s  sha256%58s  "
+	    "bundle member", w, "size", "");
+	line_after(&out, "\nByproducts (runDetails.byproducts)\n", want);
+	snprintf(want, sizeof(want), "  build.log      %-*s  %s  "
+	    "matches the bundle's member", w, ls, lh);
 	LINE(out, want);
-	snprintf(want, sizeof(want), "  network.jsonl  not recorded  %s  "
+	snprintf(want, sizeof(want), "  network.jsonl  %-*s  %s  "
 	    "matches the bundle's member, 2 lines, each matching its "
-	    "dependency", nh);
+	    "dependency", w, ns, nh);
 	LINE(out, want);
 	LINE(out, "  ok    bundle     6 members: report, attestation, build log, "
 	    "network transcript, 2 artifacts");
@@ -1068,13 +1084,17 @@ test_text_byproduct_detached(void **state)
 	struct mk k = { 0 };
 	struct show s;
 	struct buf out;
-	char nh[65], want[512];
+	char nh[65], want[512], ls[24];
 
 	k.net = 1;
 	k.detach_net = 1;
 	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
 	render(&s, SHOW_TEXT, &out);
 	hexof("network.jsonl", nh);
+	/* in the bundle: its size; not in it: none */
+	sizeof_file("build.log", ls);
+	snprintf(want, sizeof(want), "  build.log      %-12s  ", ls);
+	HAS(out, want);
 	snprintf(want, sizeof(want), "  network.jsonl  not recorded  %s  "
 	    "not in the bundle", nh);
 	LINE(out, want);
@@ -1148,7 +1168,7 @@ test_markdown_network(void **state)
 	struct mk k = { 0 };
 	struct show s;
 	struct buf out;
-	char h[65], want[512];
+	char h[65], want[512], sz[24];
 
 	k.net = 1;
 	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
@@ -1165,9 +1185,10 @@ test_markdown_network(void **state)
 	LINE(out, "## Byproducts (runDetails.byproducts)");
 	LINE(out, "| name | size | sha256 | bundle member |");
 	hexof("network.jsonl", h);
-	snprintf(want, sizeof(want), "| network.jsonl | not recorded | `%s` | "
+	sizeof_file("network.jsonl", sz);
+	snprintf(want, sizeof(want), "| network.jsonl | %s | `%s` | "
 	    "matches the bundle&#39;s member, 2 lines, each matching its "
-	    "dependency |", h);
+	    "dependency |", sz, h);
 	LINE(out, want);
 	LINE(out, "## Upstream TLS trust (externalParameters.upstreamCa)");
 	repeat_hex(CA_BYTE, h);
@@ -1186,7 +1207,7 @@ test_html_network(void **state)
 	struct mk k = { 0 };
 	struct show s;
 	struct buf out;
-	char h[65], want[512];
+	char h[65], want[512], sz[24];
 
 	k.net = 1;
 	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
@@ -1205,9 +1226,10 @@ test_html_network(void **state)
 	    "policy allows this host</td></tr>");
 	LINE(out, "<section id=\"byproducts\">");
 	hexof("network.jsonl", h);
-	snprintf(want, sizeof(want), "<tr><td>network.jsonl</td><td>not "
-	    "recorded</td><td><code>%s</code></td><td>matches the bundle&#39;s "
-	    "member, 2 lines, each matching its dependency</td></tr>", h);
+	sizeof_file("network.jsonl", sz);
+	snprintf(want, sizeof(want), "<tr><td>network.jsonl</td><td>%s"
+	    "</td><td><code>%s</code></td><td>matches the bundle&#39;s "
+	    "member, 2 lines, each matching its dependency</td></tr>", sz, h);
 	LINE(out, want);
 	LINE(out, "<section id=\"upstream-ca\">");
 	repeat_hex(CA_BYTE, h);
@@ -1229,7 +1251,7 @@ test_json_network(void **state)
 	struct buf out;
 	cJSON *j;
 	const cJSON *rep, *x, *y;
-	char h[65], l[65], want[512];
+	char h[65], l[65], want[512], ls[24], ns[24];
 
 	k.net = 1;
 	assert_int_equal(load(make_bundle(&k), &s), TEEC_OK);
@@ -1257,10 +1279,12 @@ test_json_network(void **state)
 	assert_int_equal(cJSON_GetArraySize(x), 2);
 	/* the exact members, in order */
 	hexof("build.log", l);
+	sizeof_file("build.log", ls);
+	sizeof_file("network.jsonl", ns);
 	snprintf(want, sizeof(want), "\"byproducts\":[{\"name\":\"build.log\","
-	    "\"size\":null,\"sha256\":\"%s\",\"in_bundle\":true,\"matches\":"
-	    "true},{\"name\":\"network.jsonl\",\"size\":null,\"sha256\":\"%s\","
-	    "\"in_bundle\":true,\"matches\":true,\"lines\":2}]", l, h);
+	    "\"size\":%s,\"sha256\":\"%s\",\"in_bundle\":true,\"matches\":"
+	    "true},{\"name\":\"network.jsonl\",\"size\":%s,\"sha256\":\"%s\","
+	    "\"in_bundle\":true,\"matches\":true,\"lines\":2}]", ls, l, ns, h);
 	HAS(out, want);
 	cJSON_Delete(j);
 	buf_free(&out);
