@@ -39,12 +39,14 @@ UNITSRC  := $(wildcard tests/unit/test_*.c)
 UNITS    := $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
 MANPAGES := $(wildcard man/*.[1-8])
 
-demo: all
-	sh scripts/demo.sh
+.DEFAULT_GOAL := all
 
 .PHONY: all deps demo check unit e2e asan asan-check fuzz fuzz-run lint install clean bench
 
 all: $(PROGS)
+
+demo: all
+	sh scripts/demo.sh
 
 deps:
 	sh scripts/deps.sh

@@ -30,3 +30,22 @@ if grep -q archive_write_new "$TEEC_BIN/teec-enclave" 2>/dev/null ||
 else
 	fail enclave_links_libarchive "teec-enclave has no libarchive: is ldd working?"
 fi
+
+# `make` alone builds the programs and nothing else (the demo is `make demo`).
+if command -v make >/dev/null 2>&1; then
+	top=$(pwd)
+	if ! env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n -C "$top" \
+	    --no-print-directory >"$T/make-n" 2>&1; then
+		fail make_default_builds "make -n: $(head -c 200 "$T/make-n")"
+	elif grep -q 'demo\.sh' "$T/make-n"; then
+		fail make_default_builds "plain make would run the demo"
+	else
+		pass make_default_builds
+	fi
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -n -p -C "$top" \
+	    --no-print-directory 2>/dev/null | grep -q '^\.DEFAULT_GOAL := all$' &&
+	    pass make_default_goal_all || fail make_default_goal_all "the default goal is not all"
+else
+	skip make_default_builds "no make"
+	skip make_default_goal_all "no make"
+fi
