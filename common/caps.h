@@ -68,6 +68,7 @@
 #define TEEC_MAX_SPOOL_BYTES      (8ull * 1024u * 1024u * 1024u) /* a bundle read from standard input, spooled to a temporary file */
 #define TEEC_MAX_TAR_NAME         4096u          /* a tar entry's name, ustar or pax path, before the bundle's own rule */
 #define TEEC_MAX_TAR_PAX_BYTES    (16u * 1024u)  /* one pax extended header's data */
+#define TEEC_MAX_QUORUM_BUNDLES   256u           /* BUNDLE arguments of teec-verify quorum */
 
 /* Rendered reports (teec-report show and diff). */
 #define TEEC_MAX_RENDER_BYTES     (256u * 1024u * 1024u) /* one rendered page or diff */

@@ -322,7 +322,11 @@ save_root(const char *dir, EVP_PKEY *key, X509 *cert, struct teec_err *err)
 		teec_errf(err, TEEC_ERROR, "cannot encode the root certificate");
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, ROOT_PEM);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, ROOT_PEM) >=
+	    sizeof(path)) {
+		teec_errf(err, TEEC_ERROR, "%s: name too long", dir);
+		goto out;
+	}
 	if (write_file_atomic(path, bm->data, bm->length, 0600, err) != TEEC_OK)
 		goto out;
 	rc = TEEC_OK;

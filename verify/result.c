@@ -20,6 +20,7 @@ static const char *const reason_names[R__COUNT] = {
 	[R_BAD_REPORT] = "BAD_REPORT",
 	[R_ARTIFACT_MISMATCH] = "ARTIFACT_MISMATCH",
 	[R_FILE_MISMATCH] = "FILE_MISMATCH",
+	[R_QUORUM_NOT_REACHED] = "QUORUM_NOT_REACHED",
 };
 
 const char *

@@ -23,6 +23,7 @@ enum reason {
 	R_BAD_REPORT,       /* report.json is not a valid teec statement */
 	R_ARTIFACT_MISMATCH,/* an artifact's digest differs from its subject */
 	R_FILE_MISMATCH,    /* a given file matches no subject */
+	R_QUORUM_NOT_REACHED, /* too few attestors agree on one claim */
 	R__COUNT
 };
 

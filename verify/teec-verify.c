@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * teec-verify: offline verification of AWS Nitro attestation documents
- * and teec bundles. See teec-verify(1). Exit status: 0 verified, 1 not
- * verified, 2 could not run.
+ * teec-verify: offline verification of AWS Nitro attestation documents,
+ * teec bundles and quorums of attestors' bundles. See teec-verify(1).
+ * Exit status: 0 verified, 1 not verified, 2 could not run.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -30,6 +30,7 @@
 #include "verify/cli.h"
 #include "verify/images.h"
 #include "verify/measure.h"
+#include "verify/quorum.h"
 
 enum fmt { FMT_TEXT, FMT_JSON };
 
@@ -52,6 +53,9 @@ usage(FILE *f)
 	    "       teec-verify attestation [--root FILE.pem]... [--trust-store DIR]\n"
 	    "           [--at now|RFC3339|@UNIXSECONDS] [--allow-debug]\n"
 	    "           [--format text|json] FILE...\n"
+	    "       teec-verify quorum [--min N] [--trust-store DIR] [--root FILE.pem]...\n"
+	    "           [--allow-debug] [--at now|RFC3339|@UNIXSECONDS] [--dev]\n"
+	    "           [--format text|json] BUNDLE... [-- FILE...]\n"
 	    "       teec-verify measure [--format text|json] IMAGE.eif\n"
 	    "       teec-verify measure [--format text|json] --add NAME [--trust-store DIR]\n"
 	    "           [--language TEXT] [--toolchain TEXT] [--recipe TEXT]\n"
@@ -349,6 +353,157 @@ run(int argc, char **argv, int bundle)
 	return worst;
 }
 
+/* --min N: a decimal number from 1, no sign, no leading zero. 0 or -1. */
+static int
+parse_min(const char *s, size_t *out)
+{
+	size_t v = 0;
+
+	if (s[0] < '1' || s[0] > '9')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > TEEC_MAX_QUORUM_BUNDLES)
+			return -1;
+		v = v * 10 + (size_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+#define quorum_usage(...) cli_sub_usage_error(progname, "quorum", usage, \
+	__VA_ARGS__)
+
+/*
+ * teec-verify quorum: BUNDLE... [-- FILE...], see teec-verify(1), QUORUM.
+ * Options come before the first BUNDLE.
+ */
+static int
+cmd_quorum(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		TRUST_LONGOPTS,
+		{ "min", required_argument, NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct teec_err err = { "" };
+	struct quorum_opts qo;
+	struct bundle_opts bo;
+	struct quorum q;
+	struct trust trust;
+	struct opts o;
+	struct buf b;
+	const char *const *files = NULL;
+	size_t min = 0, nbundles, nfiles = 0;
+	char msg[128];
+	int ch, i, sep = -1, nstdin = 0, seen_min = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case TRUST_OPT_DEV:
+		case TRUST_OPT_ROOT:
+		case TRUST_OPT_STORE:
+		case TRUST_OPT_AT:
+		case TRUST_OPT_ALLOW_DEBUG:
+			if (trust_opt(&o.t, ch, optarg, msg, sizeof(msg)) == -1)
+				return quorum_usage("%s", msg);
+			break;
+		case 'm':
+			if (seen_min++)
+				return quorum_usage("--min given twice");
+			if (parse_min(optarg, &min) == -1)
+				return quorum_usage("--min: not a number from 1 to %u",
+				    TEEC_MAX_QUORUM_BUNDLES);
+			break;
+		case 'f':
+			if (o.seen_format++)
+				return quorum_usage("--format given twice");
+			if (strcmp(optarg, "text") == 0)
+				o.fmt = FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o.fmt = FMT_JSON;
+			else
+				return quorum_usage("--format: not text or json");
+			break;
+		case 'h':
+			usage(stdout);
+			return TEEC_OK;
+		case 'V':
+			printf("teec-verify %s\n", TEEC_VERSION);
+			return TEEC_OK;
+		case ':':
+			return quorum_usage("option needs an argument");
+		default:
+			return cli_sub_bad_option(progname, "quorum", usage,
+			    argv[optind - 1]);
+		}
+	}
+	for (i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			sep = i;
+			break;
+		}
+		if (strcmp(argv[i], "-") == 0 && nstdin++)
+			return quorum_usage("standard input given twice");
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return quorum_usage("options go before the first BUNDLE");
+	}
+	nbundles = (size_t)((sep == -1 ? argc : sep) - optind);
+	if (nbundles == 0)
+		return quorum_usage("no BUNDLE given");
+	if (nbundles > TEEC_MAX_QUORUM_BUNDLES)
+		return quorum_usage("more than %u bundles",
+		    TEEC_MAX_QUORUM_BUNDLES);
+	if (min > nbundles)
+		return quorum_usage("--min %zu: more than the %zu bundle%s given",
+		    min, nbundles, nbundles == 1 ? "" : "s");
+	if (sep != -1) {
+		files = (const char *const *)argv + sep + 1;
+		nfiles = (size_t)(argc - sep - 1);
+		if (nfiles == 0)
+			return quorum_usage("no FILE after --");
+	}
+	if (trust_load(&o.t, 1, &trust, &err) != TEEC_OK) {
+		errmsg(err.msg);
+		return TEEC_ERROR;
+	}
+	memset(&bo, 0, sizeof(bo));
+	bo.roots = &trust.roots;
+	bo.images = &trust.images;
+	bo.at_mode = o.t.at_arg ? AT_FIXED : AT_DOCUMENT;
+	bo.at = o.t.at;
+	bo.allow_debug = o.t.allow_debug;
+	bo.dev = o.t.dev;
+	bo.dev_root = trust.dev_root;
+	bo.dev_root_len = trust.dev_root_len;
+	memset(&qo, 0, sizeof(qo));
+	qo.bundle = &bo;
+	qo.min = min;
+	qo.files = files;
+	qo.nfiles = nfiles;
+	buf_init(&b, TEEC_MAX_RENDER_BYTES);
+	rc = quorum_run((const char *const *)argv + optind, nbundles, &qo, &q,
+	    &err);
+	if (rc == TEEC_ERROR)
+		cli_sub_errmsg(progname, "quorum", "%s", err.msg);
+	else if ((o.fmt == FMT_JSON ? quorum_render_json(&b, &q) :
+	    quorum_render_text(&b, &q)) != 0) {
+		cli_sub_errmsg(progname, "quorum", "output larger than %u bytes",
+		    TEEC_MAX_RENDER_BYTES);
+		rc = TEEC_ERROR;
+	} else if (b.data != NULL)
+		fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	quorum_free(&q);
+	trust_free(&trust);
+	return rc;
+}
+
 /*
  * OpenSSL, set up before its first use (the whole cost of a one-document
  * run is mostly OpenSSL's start-up and five P-384 verifications):
@@ -392,6 +547,8 @@ main(int argc, char **argv)
 		return run(argc - 1, argv + 1, 0);
 	if (strcmp(argv[1], "bundle") == 0)
 		return run(argc - 1, argv + 1, 1);
+	if (strcmp(argv[1], "quorum") == 0)
+		return cmd_quorum(argc - 1, argv + 1);
 	if (strcmp(argv[1], "measure") == 0)
 		return cmd_measure(argc - 1, argv + 1);
 	/* The bare form: teec-verify [options] BUNDLE [FILE...] */

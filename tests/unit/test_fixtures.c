@@ -68,7 +68,13 @@ static int
 run(const uint8_t *doc, size_t n, enum at_mode mode, int64_t at, int dbg,
     struct attest_out *out, struct vresult *r)
 {
-	struct attest_opts o = { &roots, mode, at, dbg, NULL };
+	struct attest_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.roots = &roots;
+	o.at_mode = mode;
+	o.at = at;
+	o.allow_debug = dbg;
 
 	vresult_init(r);
 	return attest_verify(doc, n, &o, out, r);

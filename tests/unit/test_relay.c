@@ -538,8 +538,11 @@ test_too_many_connections(void **state)
 	fx_start(f);
 	for (i = 0; i < 2; i++)
 		s[i] = raw_connect(f);
-	/* Both threads are waiting for a request: the third is refused. */
-	for (i = 0; i < 100; i++) {
+	/*
+	 * Both threads are waiting for a request: the third is refused.
+	 * (Up to 10 s for the threads to start, on a loaded machine.)
+	 */
+	for (i = 0; i < 1000; i++) {
 		relay_get_stats(f->r, &st);
 		if (st.active == 2)
 			break;
@@ -556,7 +559,7 @@ test_too_many_connections(void **state)
 	assert_non_null(strstr(why, "the host relay refused: busy"));
 	/* Once one ends, a new one is taken. */
 	close(s[0]);
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 1000; i++) {
 		relay_get_stats(f->r, &st);
 		if (st.active < 2)
 			break;
