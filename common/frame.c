@@ -15,6 +15,7 @@
 #include "common/caps.h"
 #include "common/fileio.h"
 #include "common/frame.h"
+#include "common/timefmt.h"
 #include "common/utf8.h"
 
 static const char *const type_names[] = {
@@ -76,17 +77,8 @@ stream_end_type(uint8_t data_type)
 	}
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
- * Read exactly n bytes, waiting with poll() until deadline (a now_ms()
+ * Read exactly n bytes, waiting with poll() until deadline (a mono_ms()
  * value, or -1 for none). Returns 1 when complete, 0 at EOF (*got says
  * how far it came), -1 with errno set (ETIMEDOUT when the deadline
  * passed with nothing to read).
@@ -103,7 +95,7 @@ read_timed(int fd, uint8_t *p, size_t n, int64_t deadline, size_t *got)
 	while (*got < n) {
 		wait = -1;
 		if (deadline >= 0) {
-			left = deadline - now_ms();
+			left = deadline - mono_ms();
 			if (left < 0)
 				left = 0;
 			wait = left > INT_MAX ? INT_MAX : (int)left;
@@ -241,7 +233,7 @@ recv_impl(int fd, struct frame *f, size_t maxlen, const size_t *caps,
 	if (maxlen > TEEC_MAX_FRAME_PAYLOAD)
 		maxlen = TEEC_MAX_FRAME_PAYLOAD;
 	if (timeout_ms >= 0)
-		deadline = now_ms() + timeout_ms;
+		deadline = mono_ms() + timeout_ms;
 
 	if ((r = read_timed(fd, h, sizeof(h), deadline, &got)) == -1)
 		return recv_io_err(err, "a frame header", timeout_ms);

@@ -18,4 +18,7 @@ void time_fmt(int64_t secs, char *out, size_t outlen);
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" for a time in milliseconds. */
 void time_fmt_ms(uint64_t ms, char *out, size_t outlen);
 
+/* Milliseconds of CLOCK_MONOTONIC, for deadlines and durations. */
+int64_t mono_ms(void);
+
 #endif

@@ -27,6 +27,7 @@
 #include "common/caps.h"
 #include "common/digest.h"
 #include "common/http.h"
+#include "common/timefmt.h"
 #include "enclave/proxy.h"
 #include "enclave/proxy_tls.h"
 #include "report/netlog.h"
@@ -107,15 +108,6 @@ struct xch {
 	int recorded;
 	int replied;            /* a response head went to the build */
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int64_t
 min64(int64_t a, int64_t b)
@@ -248,7 +240,7 @@ wait_io(struct conn *c, int fd, short ev, int64_t deadline, const char *tmo)
 	int r;
 
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - mono_ms();
 		if (left <= 0) {
 			why(c, "%s", tmo);
 			return -1;
@@ -440,9 +432,9 @@ read_head(struct conn *c, struct pio *io, struct inbuf *ib, int first_ms,
 	ssize_t r;
 
 	if (ib->len > 0)
-		deadline = now_ms() + lim->head_ms;
+		deadline = mono_ms() + lim->head_ms;
 	else
-		deadline = now_ms() + first_ms;
+		deadline = mono_ms() + first_ms;
 	for (;;) {
 		if ((end = http_head_end(ib->p, ib->len, &scan)) > 0)
 			return (ssize_t)end;
@@ -469,7 +461,7 @@ read_head(struct conn *c, struct pio *io, struct inbuf *ib, int first_ms,
 			return -1;
 		}
 		if (ib->len == 0)
-			deadline = now_ms() + lim->head_ms;
+			deadline = mono_ms() + lim->head_ms;
 		ib->len += (size_t)r;
 	}
 }
@@ -495,7 +487,7 @@ reply(struct conn *c, struct xch *x, int status, const char *phrase,
 	    "%.*s", status, phrase, b, b, body);
 	if (n < 0 || (size_t)n >= sizeof(out))
 		return;
-	(void)pio_write(c, &c->cl, out, (size_t)n, now_ms() + 5000,
+	(void)pio_write(c, &c->cl, out, (size_t)n, mono_ms() + 5000,
 	    "the build did not take the proxy's answer", "the build");
 }
 
@@ -571,7 +563,7 @@ up_open(struct conn *c, const char *host, uint16_t port, int tls)
 	SSL_set_connect_state(c->up.ssl);
 	snprintf(tmo, sizeof(tmo), "the TLS handshake with the origin did not "
 	    "end within %d s", lim->connect_ms / 1000);
-	if ((r = handshake(c, &c->up, now_ms() + lim->connect_ms, tmo)) != 0) {
+	if ((r = handshake(c, &c->up, mono_ms() + lim->connect_ms, tmo)) != 0) {
 		if (r == -2)
 			proxy_tls_origin_error(c->up.ssl, c->why, sizeof(c->why));
 		up_close(c);
@@ -704,9 +696,9 @@ relay_body(struct conn *c, struct pio *src, struct inbuf *ib, struct pio *dst,
 			}
 			if (dst != NULL && (dechunk ? (c->decoded.len > 0 &&
 			    pio_write(c, dst, c->decoded.data, c->decoded.len,
-			    min64(now_ms() + lim->idle_ms, xdeadline), wmsg,
+			    min64(mono_ms() + lim->idle_ms, xdeadline), wmsg,
 			    to) == -1) : pio_write(c, dst, ib->p, used,
-			    min64(now_ms() + lim->idle_ms, xdeadline), wmsg,
+			    min64(mono_ms() + lim->idle_ms, xdeadline), wmsg,
 			    to) == -1)) {
 				*dst_failed = 1;
 				return -1;
@@ -715,7 +707,7 @@ relay_body(struct conn *c, struct pio *src, struct inbuf *ib, struct pio *dst,
 		}
 		if (b->done)
 			return 0;
-		deadline = now_ms() + lim->idle_ms;
+		deadline = mono_ms() + lim->idle_ms;
 		if (xdeadline <= deadline) {
 			deadline = xdeadline;
 			snprintf(tmo, sizeof(tmo), "the exchange took longer "
@@ -804,7 +796,7 @@ response(struct conn *c, const struct http_head *rq, struct http_head *rs,
 		if (rq->minor == 0)
 			continue;
 		if (response_head(&hb, rs, 0, 0) == -1 ||
-		    pio_write(c, &c->cl, hb.data, hb.len, now_ms() +
+		    pio_write(c, &c->cl, hb.data, hb.len, mono_ms() +
 		    c->px->lim.idle_ms, "the build did not take the response",
 		    "the build") == -1) {
 			buf_free(&hb);
@@ -864,7 +856,7 @@ exchange(struct conn *c, int first)
 		goto out;
 	}
 	snprintf(x.method, sizeof(x.method), "%s", rq.method);
-	xdl = now_ms() + lim->exchange_ms;
+	xdl = mono_ms() + lim->exchange_ms;
 
 	/* Where to: the tunnel's origin, or the absolute URL's. */
 	if (c->tls) {
@@ -946,7 +938,7 @@ again:
 		refuse(c, &x, 502, "Bad Gateway", c->why);
 		goto out;
 	}
-	if (pio_write(c, &c->up, hb.data, hb.len, min64(now_ms() +
+	if (pio_write(c, &c->up, hb.data, hb.len, min64(mono_ms() +
 	    lim->idle_ms, xdl), "the origin did not take the request",
 	    "the origin") == -1) {
 		if (!c->up_fresh && !retried && rqb.done) {
@@ -961,7 +953,7 @@ again:
 	if (!rqb.done) {
 		if (http_list_has(http_head_get(&rq, "Expect"), "100-continue") &&
 		    pio_write(c, &c->cl, "HTTP/1.1 100 Continue\r\n\r\n", 25,
-		    now_ms() + lim->idle_ms, "the build did not take 100 "
+		    mono_ms() + lim->idle_ms, "the build did not take 100 "
 		    "Continue", "the build") == -1) {
 			snprintf(reason, sizeof(reason), "cut off: %s", c->why);
 			refuse(c, &x, 400, "Bad Request", reason);
@@ -1005,7 +997,7 @@ again:
 	up_keep = http_keep_alive(&rs) && rsb.mode != HTTP_BODY_CLOSE;
 	buf_free(&hb);
 	if (response_head(&hb, &rs, !keep, dechunk) == -1 ||
-	    pio_write(c, &c->cl, hb.data, hb.len, now_ms() + lim->idle_ms,
+	    pio_write(c, &c->cl, hb.data, hb.len, mono_ms() + lim->idle_ms,
 	    "the build did not take the response", "the build") == -1) {
 		snprintf(reason, sizeof(reason), "cut off: %s", c->why);
 		x.replied = 1;
@@ -1085,7 +1077,7 @@ tunnel(struct conn *c, const struct http_head *rq)
 		refuse(c, &x, 502, "Bad Gateway", c->why);
 		return;
 	}
-	if (pio_write(c, &c->cl, ok, sizeof(ok) - 1, now_ms() + lim->idle_ms,
+	if (pio_write(c, &c->cl, ok, sizeof(ok) - 1, mono_ms() + lim->idle_ms,
 	    "the build did not take the answer to CONNECT", "the build") ==
 	    -1) {
 		snprintf(reason, sizeof(reason), "cut off: %s", c->why);
@@ -1102,7 +1094,7 @@ tunnel(struct conn *c, const struct http_head *rq)
 	SSL_set_accept_state(c->cl.ssl);
 	snprintf(tmo, sizeof(tmo), "the build's TLS handshake did not end "
 	    "within %d s", lim->connect_ms / 1000);
-	switch (handshake(c, &c->cl, now_ms() + lim->connect_ms, tmo)) {
+	switch (handshake(c, &c->cl, mono_ms() + lim->connect_ms, tmo)) {
 	case 0:
 		break;
 	case -2:
@@ -1249,7 +1241,7 @@ proxy_dial_direct(void *arg, const char *host, uint16_t port, int timeout_ms,
 	struct addrinfo hints, *res = NULL, *ai;
 	struct pollfd p;
 	char serv[8];
-	int64_t deadline = now_ms() + timeout_ms, left;
+	int64_t deadline = mono_ms() + timeout_ms, left;
 	socklen_t len;
 	int s = -1, r, soerr = 0, e = 0;
 
@@ -1280,7 +1272,7 @@ proxy_dial_direct(void *arg, const char *host, uint16_t port, int timeout_ms,
 			continue;
 		}
 		for (;;) {
-			left = deadline - now_ms();
+			left = deadline - mono_ms();
 			p.fd = s;
 			p.events = POLLOUT;
 			p.revents = 0;

@@ -14,16 +14,8 @@
 #include "common/caps.h"
 #include "common/frame.h"
 #include "common/proto.h"
+#include "common/timefmt.h"
 #include "enclave/relay_dial.h"
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Connect to the relay address; the socket, or -1 with why set. */
 static int
@@ -84,7 +76,7 @@ proxy_dial_relay(void *arg, const char *host, uint16_t port, int timeout_ms,
 	char req[TEEC_MAX_NET_OPEN + 1], reason[TEEC_MAX_NET_REASON + 1];
 	struct frame f;
 	struct teec_err e;
-	int64_t deadline = now_ms() + timeout_ms, left;
+	int64_t deadline = mono_ms() + timeout_ms, left;
 	uint8_t status;
 	int s = -1, rc = -1;
 
@@ -101,7 +93,7 @@ proxy_dial_relay(void *arg, const char *host, uint16_t port, int timeout_ms,
 		goto out;
 	}
 	/* The host dials within the same time limit; wait that long. */
-	left = deadline - now_ms();
+	left = deadline - mono_ms();
 	if (left < 1)
 		left = 1;
 	if (frame_recv(s, &f, 1 + TEEC_MAX_NET_REASON, (int)left, &e) !=

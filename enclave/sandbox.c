@@ -18,6 +18,7 @@
 
 #include "common/buf.h"
 #include "common/caps.h"
+#include "common/timefmt.h"
 #include "enclave/sandbox.h"
 
 const char *
@@ -288,15 +289,6 @@ static const char *const ns_args[] = {
 };
 #define NS_ARGS (sizeof(ns_args) / sizeof(ns_args[0]))
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* In the child: say why it could not start (the log shows it), and exit. */
 static void __attribute__((noreturn))
 child_fail(const char *what)
@@ -388,7 +380,7 @@ child_terminate(struct child *c, unsigned int grace_ms)
 		return;
 	(void)kill(-c->pid, SIGTERM);
 	c->killing = 1;
-	c->kill_at = now_ms() + grace_ms;
+	c->kill_at = mono_ms() + grace_ms;
 }
 
 /* Kill what is left of the group, then reap the leader. */
@@ -445,7 +437,7 @@ run_child(char *const argv[], char *const envp[], const char *dir,
 		teec_errf(err, TEEC_ERROR, "pipe: %s", strerror(errno));
 		goto out;
 	}
-	deadline = now_ms() + (int64_t)lo->timeout_s * 1000;
+	deadline = mono_ms() + (int64_t)lo->timeout_s * 1000;
 	if ((c.pid = fork()) == -1) {
 		teec_errf(err, TEEC_ERROR, "fork: %s", strerror(errno));
 		goto out;
@@ -464,15 +456,15 @@ run_child(char *const argv[], char *const envp[], const char *dir,
 		if (!c.exited && child_exited(&c)) {
 			/* Stragglers of the group go now; the output drains. */
 			(void)kill(-c.pid, SIGKILL);
-			drain_end = now_ms() + SANDBOX_DRAIN_MS;
+			drain_end = mono_ms() + SANDBOX_DRAIN_MS;
 		}
-		if (c.exited && (c.out == -1 || now_ms() >= drain_end))
+		if (c.exited && (c.out == -1 || mono_ms() >= drain_end))
 			break;
 		if (lo->stop != NULL && *lo->stop && !res->end) {
 			res->end = SANDBOX_ABORTED;
 			child_terminate(&c, lo->grace_ms);
 		}
-		t = now_ms();
+		t = mono_ms();
 		if (!res->end && !c.exited && t >= deadline) {
 			res->end = SANDBOX_TIMED_OUT;
 			child_terminate(&c, lo->grace_ms);

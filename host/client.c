@@ -13,6 +13,7 @@
 #include "common/buf.h"
 #include "common/caps.h"
 #include "common/proto.h"
+#include "common/timefmt.h"
 #include "host/client.h"
 
 /* The state of one transfer, for the frame_progress_fn adapter. */
@@ -21,15 +22,6 @@ struct xfer {
 	enum client_stream s;
 	uint64_t total;
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 xfer_cb(uint64_t done, void *arg)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/timefmt.h"
 #include "host/launch_nitro.h"
 #include "host/nitro_cli.h"
 #include "host/vsock.h"
@@ -39,23 +40,14 @@ cli(const struct nitro_opts *o)
 	return o->nitro_cli != NULL ? o->nitro_cli : NITRO_CLI;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Sleep ms, in steps; -1 as soon as w is cancelled. */
 static int
 pause_ms(const struct worker *w, int64_t ms)
 {
-	int64_t end = now_ms() + ms, left;
+	int64_t end = mono_ms() + ms, left;
 	struct timespec ts;
 
-	while (!w->cancelled && (left = end - now_ms()) > 0) {
+	while (!w->cancelled && (left = end - mono_ms()) > 0) {
 		if (left > SLEEP_STEP_MS)
 			left = SLEEP_STEP_MS;
 		ts.tv_sec = 0;
@@ -313,7 +305,7 @@ connect_worker(const struct nitro_opts *o, struct worker *w, uint32_t cid,
 	unsigned int secs = o->connect_timeout_s > 0 ? o->connect_timeout_s :
 	    NITRO_CONNECT_TIMEOUT_S;
 	uint32_t port = o->port > 0 ? o->port : NITRO_VSOCK_PORT;
-	int64_t deadline = now_ms() + (int64_t)secs * 1000, left;
+	int64_t deadline = mono_ms() + (int64_t)secs * 1000, left;
 	int64_t delay = NITRO_RETRY_MIN_MS;
 	struct teec_err cerr;
 	int fd = -1, rc;
@@ -323,7 +315,7 @@ connect_worker(const struct nitro_opts *o, struct worker *w, uint32_t cid,
 		if (w->cancelled)
 			return teec_errf(err, TEEC_ERROR, "interrupted while "
 			    "connecting to the enclave");
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - mono_ms()) <= 0)
 			return teec_errf(err, TEEC_ERROR, "enclave %s did not "
 			    "accept a connection on vsock port %u within %u s "
 			    "(%s): its image must run teec-enclave serve "
@@ -345,7 +337,7 @@ connect_worker(const struct nitro_opts *o, struct worker *w, uint32_t cid,
 		if (rc != TEEC_FAIL)
 			return teec_errf(err, TEEC_ERROR, "cannot connect to "
 			    "enclave %s: %s", w->enclave_id, cerr.msg);
-		left = deadline - now_ms();
+		left = deadline - mono_ms();
 		(void)pause_ms(w, delay < left ? delay : left);
 		delay = delay * 2 < NITRO_RETRY_MAX_MS ? delay * 2 :
 		    NITRO_RETRY_MAX_MS;

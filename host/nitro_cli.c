@@ -17,6 +17,7 @@
 #include "common/caps.h"
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/timefmt.h"
 #include "host/nitro_cli.h"
 
 #define RUN_DOC         "nitro-cli run-enclave output"
@@ -432,15 +433,6 @@ out:
 	return rc;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 extern char **environ;
 
 /*
@@ -541,7 +533,7 @@ nitro_cli_exec(char *const argv[], int timeout_ms, struct buf *out,
 	int op[2] = { -1, -1 }, ep[2] = { -1, -1 }, xp[2] = { -1, -1 };
 	int fds[2] = { -1, -1 }, over = 0, dropped = 0, e = 0, st = 0;
 	int rc = TEEC_ERROR, exited = 0;
-	int64_t deadline = now_ms() + timeout_ms, exited_at = 0, t;
+	int64_t deadline = mono_ms() + timeout_ms, exited_at = 0, t;
 	pid_t pid = -1, r;
 	ssize_t n;
 	size_t k;
@@ -595,11 +587,11 @@ nitro_cli_exec(char *const argv[], int timeout_ms, struct buf *out,
 			while (r == -1 && errno == EINTR);
 			if (r == pid || r == -1) {
 				exited = 1;
-				exited_at = now_ms();
+				exited_at = mono_ms();
 				pid = -1;
 			}
 		}
-		t = now_ms();
+		t = mono_ms();
 		if (exited && ((fds[0] == -1 && fds[1] == -1) ||
 		    t - exited_at >= EXEC_DRAIN_MS))
 			break;

@@ -4,17 +4,8 @@
 #include <time.h>
 
 #include "common/fileio.h"
+#include "common/timefmt.h"
 #include "host/progress.h"
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 progress_size(uint64_t n, char *out, size_t outsz)

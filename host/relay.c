@@ -21,6 +21,7 @@
 
 #include "common/caps.h"
 #include "common/frame.h"
+#include "common/timefmt.h"
 #include "host/relay.h"
 
 #define RELAY_SOCKET_NAME       "relay.sock"
@@ -55,15 +56,6 @@ struct relay {
 	void *note_arg;
 	struct relay_stats st;
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void __attribute__((format(printf, 2, 3)))
 note(struct relay *r, const char *fmt, ...)
@@ -108,7 +100,7 @@ dial(struct relay *r, const char *host, uint16_t port, uint8_t *status,
 	struct addrinfo hints, *res = NULL, *ai;
 	struct pollfd p[2];
 	char serv[8];
-	int64_t deadline = now_ms() + r->connect_ms, left;
+	int64_t deadline = mono_ms() + r->connect_ms, left;
 	socklen_t len;
 	int s = -1, pr = 0, soerr, e = 0;
 
@@ -125,7 +117,7 @@ dial(struct relay *r, const char *host, uint16_t port, uint8_t *status,
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((left = deadline - now_ms()) <= 0) {
+		if ((left = deadline - mono_ms()) <= 0) {
 			e = ETIMEDOUT;
 			break;
 		}
@@ -143,7 +135,7 @@ dial(struct relay *r, const char *host, uint16_t port, uint8_t *status,
 			continue;
 		}
 		for (;;) {
-			left = deadline - now_ms();
+			left = deadline - mono_ms();
 			p[0].fd = s;
 			p[0].events = POLLOUT;
 			p[0].revents = 0;
