@@ -365,12 +365,18 @@ peer_ok(struct relay *r, int fd)
 	pthread_mutex_unlock(&r->lock);
 	memset(&vm, 0, sizeof(vm));
 	if (getpeername(fd, (struct sockaddr *)&vm, &len) == -1 ||
-	    vm.svm_family != AF_VSOCK || want == 0 || vm.svm_cid != want) {
+	    vm.svm_family != AF_VSOCK || !relay_peer_cid_ok(want, vm.svm_cid)) {
 		note(r, "relay: refused a connection from CID %u",
 		    (unsigned int)vm.svm_cid);
 		return 0;
 	}
 	return 1;
+}
+
+int
+relay_peer_cid_ok(uint32_t want, uint32_t got)
+{
+	return want != 0 && got == want;
 }
 
 void

@@ -63,6 +63,8 @@ int relay_start(const struct relay_opts *o, struct relay **out,
  * another enclave on the same instance cannot use the relay.
  */
 void relay_set_peer_cid(struct relay *r, uint32_t cid);
+/* The rule: 1 when a connection from CID got is served, with want set. */
+int relay_peer_cid_ok(uint32_t want, uint32_t got);
 
 /* Where the worker connects: the NET_RELAY payload (proto_relay_encode). */
 const struct proto_relay *relay_address(const struct relay *r);

@@ -735,6 +735,26 @@ test_dial_fake_garbage(void **state)
 	}
 }
 
+/*
+ * vsock: only the build's enclave is served. (vsock does not connect on
+ * the test machines: the rule itself, and the setter's NULL case.)
+ */
+static void
+test_peer_cid_rule(void **state)
+{
+	/* before the enclave's CID is known, nobody */
+	assert_false(relay_peer_cid_ok(0, 0));
+	assert_false(relay_peer_cid_ok(0, 16));
+	assert_false(relay_peer_cid_ok(0, 3));
+	/* then that CID only */
+	assert_true(relay_peer_cid_ok(16, 16));
+	assert_false(relay_peer_cid_ok(16, 17));
+	assert_false(relay_peer_cid_ok(16, 3));
+	assert_false(relay_peer_cid_ok(16, 0));
+	assert_false(relay_peer_cid_ok(16, 0xffffffffu));
+	relay_set_peer_cid(NULL, 16);
+}
+
 static void
 test_dial_no_relay(void **state)
 {
@@ -782,6 +802,7 @@ main(void)
 		cmocka_unit_test(test_dial_fake_refusal),
 		cmocka_unit_test(test_dial_fake_garbage),
 		cmocka_unit_test(test_dial_no_relay),
+		cmocka_unit_test(test_peer_cid_rule),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
