@@ -130,6 +130,26 @@ int nsm_dev_decode_attest(const uint8_t *resp, size_t n, struct buf *doc,
     struct teec_err *err);
 
 /*
+ * A response {VARIANT: value} (serde's externally tagged enum) to the
+ * request named variant: at most TEEC_NSM_RESPONSE_MAX bytes, a map of one
+ * entry, its name variant; {"Error": "<code>"} is TEEC_ERROR naming the
+ * code when it is a known one. body(c, name, arg, err) decodes the value
+ * (name: a scratch buffer for field names); then nothing may follow.
+ * TEEC_OK or TEEC_ERROR.
+ */
+struct cbor_cur;
+typedef int (*nsm_dev_body_fn)(struct cbor_cur *c, struct buf *name,
+    void *arg, struct teec_err *err);
+int nsm_dev_decode_response(const uint8_t *resp, size_t n,
+    const char *variant, nsm_dev_body_fn body, void *arg,
+    struct teec_err *err);
+
+/* A CBOR text of at most TEEC_MAX_NSM_NAME bytes into b (reset). 0 or -1. */
+int nsm_dev_read_name(struct cbor_cur *c, struct buf *b);
+/* 1 when b holds exactly the text s. */
+int nsm_dev_name_is(const struct buf *b, const char *s);
+
+/*
  * The documentation of an NSM ErrorCode named by the n bytes at name
  * ("InvalidIndex": "PCR index out of bounds"), or NULL for a name that is
  * not one (nsm-api src/api/mod.rs ErrorCode).

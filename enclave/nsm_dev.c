@@ -112,17 +112,16 @@ is_ident(const struct buf *b)
 	return 1;
 }
 
-static int
-buf_is(const struct buf *b, const char *s)
+int
+nsm_dev_name_is(const struct buf *b, const char *s)
 {
 	size_t n = strlen(s);
 
 	return b->len == n && memcmp(b->data, s, n) == 0;
 }
 
-/* Read a text string of at most TEEC_MAX_NSM_NAME bytes into b (reset). */
-static int
-read_name(struct cbor_cur *c, struct buf *b)
+int
+nsm_dev_read_name(struct cbor_cur *c, struct buf *b)
 {
 	struct cbor_head h;
 
@@ -144,30 +143,15 @@ nsm_dev_error_what(const uint8_t *name, size_t n)
 	return NULL;
 }
 
-/* The value of {"Error": code}: TEEC_ERROR with the code named. */
-static int
-decode_error(struct cbor_cur *c, struct buf *name, struct teec_err *err)
-{
-	const char *what;
-
-	if (read_name(c, name) == -1)
-		return teec_errf(err, TEEC_ERROR,
-		    "malformed NSM error response");
-	if ((what = nsm_dev_error_what(name->data, name->len)) != NULL)
-		return teec_errf(err, TEEC_ERROR,
-		    "NSM attestation failed: %s (%s)", name->data, what);
-	return teec_errf(err, TEEC_ERROR,
-	    "NSM attestation failed with an unknown error code");
-}
-
 /*
  * The value of {"Attestation": {"document": bstr}}. Other keys are skipped
  * (serde ignores unknown fields); "document" must appear exactly once.
  */
 static int
-decode_document(struct cbor_cur *c, struct buf *name, struct buf *doc,
+decode_document(struct cbor_cur *c, struct buf *name, void *arg,
     struct teec_err *err)
 {
+	struct buf *doc = arg;
 	struct cbor_head h, v;
 	uint64_t i;
 	int seen = 0;
@@ -185,13 +169,13 @@ decode_document(struct cbor_cur *c, struct buf *name, struct buf *doc,
 			c->off++;
 			break;
 		}
-		if (read_name(c, name) == -1)
+		if (nsm_dev_read_name(c, name) == -1)
 			return teec_errf(err, TEEC_ERROR,
 			    "malformed NSM response: bad field name");
 		if (cbor_read_head(c, &v) == -1 || v.is_break)
 			return teec_errf(err, TEEC_ERROR,
 			    "malformed NSM response: truncated field");
-		if (!buf_is(name, "document")) {
+		if (!nsm_dev_name_is(name, "document")) {
 			if (cbor_skip(c, &v, TEEC_MAX_CBOR_DEPTH,
 			    TEEC_MAX_CBOR_ITEMS) == -1)
 				return teec_errf(err, TEEC_ERROR,
@@ -217,13 +201,13 @@ decode_document(struct cbor_cur *c, struct buf *name, struct buf *doc,
 }
 
 int
-nsm_dev_decode_attest(const uint8_t *resp, size_t n, struct buf *doc,
-    struct teec_err *err)
+nsm_dev_decode_response(const uint8_t *resp, size_t n, const char *variant,
+    nsm_dev_body_fn body, void *arg, struct teec_err *err)
 {
 	struct cbor_cur c;
 	struct cbor_head h;
 	struct buf name;
-	size_t start = doc->len;
+	const char *what;
 	int rc = TEEC_ERROR;
 
 	buf_init(&name, TEEC_MAX_NSM_NAME);
@@ -238,7 +222,8 @@ nsm_dev_decode_attest(const uint8_t *resp, size_t n, struct buf *doc,
 	}
 	cbor_cur_init(&c, resp, n);
 	if (cbor_read_head(&c, &h) == -1) {
-		teec_errf(err, TEEC_ERROR, "malformed NSM response");
+		teec_errf(err, TEEC_ERROR, "malformed NSM %s response: "
+		    "truncated", variant);
 		goto out;
 	}
 	/* Unit variants ("LockPCR", ...) are bare text: none answers us. */
@@ -247,43 +232,64 @@ nsm_dev_decode_attest(const uint8_t *resp, size_t n, struct buf *doc,
 		    "single-entry map");
 		goto out;
 	}
-	if (read_name(&c, &name) == -1) {
-		teec_errf(err, TEEC_ERROR, "malformed NSM response: bad "
-		    "variant name");
+	if (nsm_dev_read_name(&c, &name) == -1) {
+		teec_errf(err, TEEC_ERROR, "malformed NSM %s response: bad "
+		    "variant name", variant);
 		goto out;
 	}
-	if (buf_is(&name, "Error")) {
-		decode_error(&c, &name, err);
+	if (nsm_dev_name_is(&name, "Error")) {
+		if (nsm_dev_read_name(&c, &name) == -1)
+			teec_errf(err, TEEC_ERROR, "malformed NSM error "
+			    "response");
+		else if ((what = nsm_dev_error_what(name.data, name.len)) !=
+		    NULL)
+			teec_errf(err, TEEC_ERROR, "NSM %s failed: %s (%s)",
+			    variant, name.data, what);
+		else
+			teec_errf(err, TEEC_ERROR, "NSM %s failed with an "
+			    "unknown error code", variant);
 		goto out;
 	}
-	if (!buf_is(&name, "Attestation")) {
+	if (!nsm_dev_name_is(&name, variant)) {
 		if (is_ident(&name))
-			teec_errf(err, TEEC_ERROR, "unexpected NSM response "
-			    "%s to an Attestation request", name.data);
+			teec_errf(err, TEEC_ERROR, "unexpected NSM response %s "
+			    "to the %s request", name.data, variant);
 		else
 			teec_errf(err, TEEC_ERROR, "unexpected NSM response "
-			    "to an Attestation request");
+			    "to the %s request", variant);
 		goto out;
 	}
-	if (decode_document(&c, &name, doc, err) != TEEC_OK)
+	if (body(&c, &name, arg, err) != TEEC_OK)
 		goto out;
 	if (h.indef && (cbor_read_head(&c, &h) == -1 || !h.is_break)) {
-		teec_errf(err, TEEC_ERROR, "malformed NSM response: no break, "
-		    "or more than one variant");
+		teec_errf(err, TEEC_ERROR, "malformed NSM %s response: no "
+		    "break, or more than one variant", variant);
 		goto out;
 	}
 	if (cbor_left(&c) != 0) {
-		teec_errf(err, TEEC_ERROR, "malformed NSM response: %zu "
-		    "trailing bytes", cbor_left(&c));
+		teec_errf(err, TEEC_ERROR, "malformed NSM %s response: %zu "
+		    "trailing bytes", variant, cbor_left(&c));
 		goto out;
 	}
 	rc = TEEC_OK;
 out:
+	buf_free(&name);
+	return rc;
+}
+
+int
+nsm_dev_decode_attest(const uint8_t *resp, size_t n, struct buf *doc,
+    struct teec_err *err)
+{
+	size_t start = doc->len;
+	int rc;
+
+	rc = nsm_dev_decode_response(resp, n, "Attestation", decode_document,
+	    doc, err);
 	if (rc != TEEC_OK && doc->data != NULL) {
 		doc->len = start;
 		doc->data[start] = '\0';
 	}
-	buf_free(&name);
 	return rc;
 }
 

@@ -38,53 +38,23 @@ out:
 }
 
 static int
-is(const struct buf *b, const char *s)
-{
-	return b->len == strlen(s) && memcmp(b->data, s, b->len) == 0;
-}
-
-/* A text string of at most TEEC_MAX_NSM_NAME bytes into b (reset). */
-static int
-read_name(struct cbor_cur *c, struct buf *b)
-{
-	struct cbor_head h;
-
-	b->len = 0;
-	if (cbor_read_head(c, &h) == -1 || h.major != CBOR_TEXT)
-		return -1;
-	return cbor_read_string(c, &h, TEEC_MAX_NSM_NAME, b);
-}
-
-/* A name safe to show: [A-Za-z0-9_]+. */
-static int
-is_ident(const struct buf *b)
-{
-	size_t i;
-
-	if (b->len == 0)
-		return 0;
-	for (i = 0; i < b->len; i++) {
-		uint8_t ch = b->data[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '_'))
-			return 0;
-	}
-	return 1;
-}
-
-static int
 malformed(struct teec_err *err, const char *what)
 {
 	return teec_errf(err, TEEC_ERROR, "malformed NSM DescribePCR "
 	    "response: %s", what);
 }
 
+struct pcr_out {
+	int lock;
+	uint8_t data[NITRO_PCR_BYTES];
+};
+
 /* The value of {"DescribePCR": {...}}: lock and data, once each. */
 static int
-decode_fields(struct cbor_cur *c, struct buf *name, int *lock,
-    uint8_t data[NITRO_PCR_BYTES], struct teec_err *err)
+decode_fields(struct cbor_cur *c, struct buf *name, void *arg,
+    struct teec_err *err)
 {
+	struct pcr_out *o = arg;
 	struct cbor_head h, v;
 	struct buf bytes;
 	uint64_t i;
@@ -106,7 +76,7 @@ decode_fields(struct cbor_cur *c, struct buf *name, int *lock,
 			c->off++;
 			break;
 		}
-		if (read_name(c, name) == -1) {
+		if (nsm_dev_read_name(c, name) == -1) {
 			malformed(err, "bad field name");
 			goto out;
 		}
@@ -114,7 +84,7 @@ decode_fields(struct cbor_cur *c, struct buf *name, int *lock,
 			malformed(err, "truncated field");
 			goto out;
 		}
-		if (is(name, "lock")) {
+		if (nsm_dev_name_is(name, "lock")) {
 			if (seen_lock++) {
 				malformed(err, "duplicate lock");
 				goto out;
@@ -124,8 +94,8 @@ decode_fields(struct cbor_cur *c, struct buf *name, int *lock,
 				malformed(err, "lock is not a boolean");
 				goto out;
 			}
-			*lock = v.arg == CBOR_TRUE;
-		} else if (is(name, "data")) {
+			o->lock = v.arg == CBOR_TRUE;
+		} else if (nsm_dev_name_is(name, "data")) {
 			if (seen_data++) {
 				malformed(err, "duplicate data");
 				goto out;
@@ -153,7 +123,7 @@ decode_fields(struct cbor_cur *c, struct buf *name, int *lock,
 		malformed(err, !seen_lock ? "no lock" : "no data");
 		goto out;
 	}
-	memcpy(data, bytes.data, NITRO_PCR_BYTES);
+	memcpy(o->data, bytes.data, NITRO_PCR_BYTES);
 	rc = TEEC_OK;
 out:
 	buf_free(&bytes);
@@ -164,74 +134,13 @@ int
 nsm_dev_decode_describe_pcr(const uint8_t *resp, size_t n, int *lock,
     uint8_t data[NITRO_PCR_BYTES], struct teec_err *err)
 {
-	struct cbor_cur c;
-	struct cbor_head h;
-	struct buf name;
-	uint8_t pcr[NITRO_PCR_BYTES];
-	const char *what;
-	int locked = 0, rc = TEEC_ERROR;
+	struct pcr_out o;
 
-	buf_init(&name, TEEC_MAX_NSM_NAME);
-	if (n == 0) {
-		teec_errf(err, TEEC_ERROR, "empty NSM response");
-		goto out;
-	}
-	if (n > TEEC_NSM_RESPONSE_MAX) {
-		teec_errf(err, TEEC_ERROR, "NSM response larger than %u bytes",
-		    TEEC_NSM_RESPONSE_MAX);
-		goto out;
-	}
-	cbor_cur_init(&c, resp, n);
-	if (cbor_read_head(&c, &h) == -1) {
-		malformed(err, "truncated");
-		goto out;
-	}
-	if (h.major != CBOR_MAP || (!h.indef && h.arg != 1)) {
-		teec_errf(err, TEEC_ERROR, "unexpected NSM response: not a "
-		    "single-entry map");
-		goto out;
-	}
-	if (read_name(&c, &name) == -1) {
-		malformed(err, "bad variant name");
-		goto out;
-	}
-	if (is(&name, "Error")) {
-		if (read_name(&c, &name) == -1)
-			teec_errf(err, TEEC_ERROR, "malformed NSM error "
-			    "response");
-		else if ((what = nsm_dev_error_what(name.data, name.len)) !=
-		    NULL)
-			teec_errf(err, TEEC_ERROR, "NSM DescribePCR failed: "
-			    "%s (%s)", name.data, what);
-		else
-			teec_errf(err, TEEC_ERROR, "NSM DescribePCR failed "
-			    "with an unknown error code");
-		goto out;
-	}
-	if (!is(&name, VARIANT)) {
-		if (is_ident(&name))
-			teec_errf(err, TEEC_ERROR, "unexpected NSM response %s "
-			    "to a DescribePCR request", name.data);
-		else
-			teec_errf(err, TEEC_ERROR, "unexpected NSM response "
-			    "to a DescribePCR request");
-		goto out;
-	}
-	if (decode_fields(&c, &name, &locked, pcr, err) != TEEC_OK)
-		goto out;
-	if (h.indef && (cbor_read_head(&c, &h) == -1 || !h.is_break)) {
-		malformed(err, "no break, or more than one variant");
-		goto out;
-	}
-	if (cbor_left(&c) != 0) {
-		teec_errf(err, TEEC_ERROR, "malformed NSM DescribePCR response: "
-		    "%zu trailing bytes", cbor_left(&c));
-		goto out;
-	}
-	*lock = locked;
-	memcpy(data, pcr, NITRO_PCR_BYTES);
-	rc = TEEC_OK;
-out:
-	buf_free(&name);
-	return rc;
+	memset(&o, 0, sizeof(o));
+	if (nsm_dev_decode_response(resp, n, VARIANT, decode_fields, &o,
+	    err) != TEEC_OK)
+		return TEEC_ERROR;
+	*lock = o.lock;
+	memcpy(data, o.data, NITRO_PCR_BYTES);
+	return TEEC_OK;
 }

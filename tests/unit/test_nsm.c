@@ -1123,7 +1123,7 @@ test_dev_response_error_variants(void **state)
 		assert_int_equal(decode(r.data, r.len, &doc, &err), TEEC_ERROR);
 		assert_int_equal(doc.len, 0);
 		assert_non_null(strstr(err.msg, names[i]));
-		assert_non_null(strstr(err.msg, "NSM attestation failed"));
+		assert_non_null(strstr(err.msg, "NSM Attestation failed"));
 		buf_free(&doc);
 		buf_free(&r);
 	}
@@ -1193,7 +1193,7 @@ test_dev_response_wrong_types(void **state)
 	DECODE_FAILS("\xa1\x6b" "attestation" "\xa1\x68" "document" "\x41" "a",
 	    "unexpected NSM response attestation");
 	/* reserved additional information (RFC 8949 3.1) */
-	DECODE_FAILS("\xbc", "malformed NSM response");
+	DECODE_FAILS("\xbc", "malformed NSM Attestation response");
 }
 
 static void

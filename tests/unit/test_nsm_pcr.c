@@ -211,14 +211,14 @@ test_decode_other_variant(void **state)
 
 	build(&b, "Attestation", doc, 1);
 	expect_refused(b.data, b.len, "unexpected NSM response Attestation to "
-	    "a DescribePCR request");
+	    "the DescribePCR request");
 	buf_free(&b);
 	/* A unit variant is bare text, not a map. */
 	expect_refused((const uint8_t *)"\x67" "LockPCR", 8, "not a "
 	    "single-entry map");
 	/* A variant name that must not reach a terminal as it is. */
 	expect_refused((const uint8_t *)"\xa1\x63\x1b[m\xa0", 6,
-	    "unexpected NSM response to a DescribePCR request");
+	    "unexpected NSM response to the DescribePCR request");
 }
 
 static void
