@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "common/caps.h"
+#include "common/dial.h"
 #include "common/digest.h"
 #include "common/http.h"
 #include "common/timefmt.h"
@@ -1238,65 +1239,10 @@ int
 proxy_dial_direct(void *arg, const char *host, uint16_t port, int timeout_ms,
     int *fd, char *why_out, size_t whysz)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	struct pollfd p;
-	char serv[8];
-	int64_t deadline = mono_ms() + timeout_ms, left;
-	socklen_t len;
-	int s = -1, r, soerr = 0, e = 0;
+	int e;
 
-	*fd = -1;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV | (policy_host_is_ipv4(host) ?
-	    AI_NUMERICHOST : 0);
-	snprintf(serv, sizeof(serv), "%u", port);
-	if ((r = getaddrinfo(host, serv, &hints, &res)) != 0) {
-		snprintf(why_out, whysz, "cannot resolve %s: %s", host,
-		    gai_strerror(r));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((s = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
-			e = errno;
-			continue;
-		}
-		if (connect(s, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		if (errno != EINPROGRESS) {
-			e = errno;
-			close(s);
-			s = -1;
-			continue;
-		}
-		for (;;) {
-			left = deadline - mono_ms();
-			p.fd = s;
-			p.events = POLLOUT;
-			p.revents = 0;
-			r = left > 0 ? poll(&p, 1, (int)left) : 0;
-			if (r == -1 && errno == EINTR)
-				continue;
-			break;
-		}
-		len = sizeof(soerr);
-		if (r == 1 && getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr,
-		    &len) == 0 && soerr == 0)
-			break;
-		e = r == 0 ? ETIMEDOUT : soerr != 0 ? soerr : errno;
-		close(s);
-		s = -1;
-	}
-	freeaddrinfo(res);
-	if (s == -1) {
-		snprintf(why_out, whysz, "cannot connect to %s:%u: %s", host,
-		    port, strerror(e != 0 ? e : ECONNREFUSED));
-		return -1;
-	}
-	*fd = s;
-	return 0;
+	*fd = net_dial(host, port, timeout_ms, -1, &e, why_out, whysz);
+	return *fd == -1 ? -1 : 0;
 }
 
 static int

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/caps.h"
+#include "common/dial.h"
 #include "common/frame.h"
 #include "common/timefmt.h"
 #include "host/relay.h"
@@ -97,82 +98,14 @@ static int
 dial(struct relay *r, const char *host, uint16_t port, uint8_t *status,
     char *why, size_t whysz)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	struct pollfd p[2];
-	char serv[8];
-	int64_t deadline = mono_ms() + r->connect_ms, left;
-	socklen_t len;
-	int s = -1, pr = 0, soerr, e = 0;
+	int s, e;
 
 	*status = PROTO_NET_DIAL_FAILED;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV | (policy_host_is_ipv4(host) ?
-	    AI_NUMERICHOST : 0);
-	snprintf(serv, sizeof(serv), "%u", port);
-	if ((pr = getaddrinfo(host, serv, &hints, &res)) != 0) {
-		snprintf(why, whysz, "cannot resolve %s: %s", host,
-		    gai_strerror(pr));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((left = deadline - mono_ms()) <= 0) {
-			e = ETIMEDOUT;
-			break;
-		}
-		if ((s = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol)) == -1) {
-			e = errno;
-			continue;
-		}
-		if (connect(s, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		if (errno != EINPROGRESS) {
-			e = errno;
-			close(s);
-			s = -1;
-			continue;
-		}
-		for (;;) {
-			left = deadline - mono_ms();
-			p[0].fd = s;
-			p[0].events = POLLOUT;
-			p[0].revents = 0;
-			p[1].fd = r->wake[0];
-			p[1].events = POLLIN;
-			p[1].revents = 0;
-			pr = left > 0 ? poll(p, 2, left > INT_MAX ? INT_MAX :
-			    (int)left) : 0;
-			if (pr == -1 && errno == EINTR)
-				continue;
-			break;
-		}
-		soerr = 0;
-		len = sizeof(soerr);
-		if (pr > 0 && p[1].revents != 0) {
-			e = ECANCELED;
-			close(s);
-			s = -1;
-			break;
-		}
-		if (pr > 0 && getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr,
-		    &len) == 0 && soerr == 0)
-			break;
-		e = pr == 0 ? ETIMEDOUT : soerr != 0 ? soerr : errno;
-		close(s);
-		s = -1;
-	}
-	freeaddrinfo(res);
-	if (s == -1) {
-		if (e == ETIMEDOUT) {
-			*status = PROTO_NET_TIMEOUT;
-			snprintf(why, whysz, "%s:%u did not answer within %d ms",
-			    host, port, r->connect_ms);
-		} else
-			snprintf(why, whysz, "cannot connect to %s:%u: %s", host,
-			    port, strerror(e != 0 ? e : ECONNREFUSED));
-		return -1;
+	s = net_dial(host, port, r->connect_ms, r->wake[0], &e, why, whysz);
+	if (s == -1 && e == ETIMEDOUT) {
+		*status = PROTO_NET_TIMEOUT;
+		snprintf(why, whysz, "%s:%u did not answer within %d ms",
+		    host, port, r->connect_ms);
 	}
 	return s;
 }
